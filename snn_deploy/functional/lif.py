@@ -1,0 +1,101 @@
+r"""Leaky integrate-and-fire (LIF) neuron: parameters, states and one Euler step.
+
+.. math::
+    \dot{v} = \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v + i), \qquad
+    \dot{i} = -\tau_{\text{syn}}^{-1} i
+
+with the jump condition :math:`z = \Theta(v - v_{\text{th}})` and the transitions
+:math:`v \leftarrow (1 - z) v + z v_{\text{reset}}`, :math:`i \leftarrow i + i_{\text{in}}`.
+
+Step order (norse 1.1): add the input current, integrate :math:`v` with the new current,
+decay the current, threshold the integrated voltage, reset.
+"""
+
+from typing import NamedTuple, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.threshold import threshold
+
+
+class LIFParameters(NamedTuple):
+    """Parametrization of a LIF neuron.
+
+    Parameters:
+        tau_syn_inv (Tensor): inverse synaptic time constant :math:`1/\\tau_\\text{syn}` in 1/s
+        tau_mem_inv (Tensor): inverse membrane time constant :math:`1/\\tau_\\text{mem}` in 1/s
+        v_leak (Tensor): leak potential
+        v_th (Tensor): threshold potential
+        v_reset (Tensor): reset potential
+        method (str): threshold method, which sets the surrogate gradient
+        alpha (float): sharpness of the surrogate gradient
+    """
+
+    tau_syn_inv: Tensor = 1.0 / 5e-3
+    tau_mem_inv: Tensor = 1.0 / 1e-2
+    v_leak: Tensor = 0.0
+    v_th: Tensor = 1.0
+    v_reset: Tensor = 0.0
+    method: str = "super"
+    alpha: float = 100.0
+
+
+class LIFState(NamedTuple):
+    """State of a recurrent LIF neuron: spikes ``z`` of the last step, voltage ``v``, current ``i``."""
+
+    z: Tensor
+    v: Tensor
+    i: Tensor
+
+
+class LIFFeedForwardState(NamedTuple):
+    """State of a feed-forward LIF neuron: voltage ``v`` and current ``i``."""
+
+    v: Tensor
+    i: Tensor
+
+
+def lif_integrate(
+    v: Tensor, i: Tensor, p: LIFParameters, dt: float, detach_reset: bool = False
+) -> Tuple[Tensor, Tensor, Tensor]:
+    r"""Integrate :math:`v, i` by one Euler step, then threshold and reset.
+
+    Returns ``(z, v_new, i_decayed)``; the current ``i`` already includes this step's input.
+    With ``detach_reset`` the reset passes no gradient through :math:`z` (norse's recurrent step).
+    """
+    v_decayed = v + dt * p.tau_mem_inv * ((p.v_leak - v) + i)
+    i_decayed = i - dt * p.tau_syn_inv * i
+    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    z_reset = z.detach() if detach_reset else z
+    v_new = (1.0 - z_reset) * v_decayed + z_reset * p.v_reset
+    return z, v_new, i_decayed
+
+
+def lif_feed_forward_step(
+    input_tensor: Tensor, state: LIFFeedForwardState, p: LIFParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFFeedForwardState]:
+    r"""One Euler step of a feed-forward LIF neuron driven by the current ``input_tensor``:
+    :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_integrate`."""
+    z, v, i = lif_integrate(state.v, state.i + input_tensor, p, dt)
+    return z, LIFFeedForwardState(v, i)
+
+
+def lif_step(
+    input_tensor: Tensor,
+    state: LIFState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LIFParameters,
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFState]:
+    r"""One Euler step of a recurrent LIF neuron:
+    :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
+    :func:`lif_integrate`. As in norse, the reset passes no gradient through :math:`z`."""
+    i_jump = (
+        state.i
+        + torch.nn.functional.linear(input_tensor, input_weights)
+        + torch.nn.functional.linear(state.z, recurrent_weights)
+    )
+    z, v, i = lif_integrate(state.v, i_jump, p, dt, detach_reset=True)
+    return z, LIFState(z, v, i)

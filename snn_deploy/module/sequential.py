@@ -1,0 +1,82 @@
+"""``SequentialState``: ``nn.Sequential`` that threads each stateful layer's state."""
+
+import inspect
+from typing import Any, Callable, List, Optional, Tuple
+
+import torch
+from torch import Tensor, nn
+
+
+def is_stateful(module: nn.Module) -> bool:
+    """True for modules called as ``module(x, state) -> (y, state)``: the neuron modules of this
+    package (they have ``forward_any``), any module whose ``forward`` takes ``state``, and RNNs."""
+    if hasattr(module, "forward_any") or isinstance(module, nn.RNNBase):
+        return True
+    return "state" in inspect.signature(module.forward).parameters
+
+
+class SequentialState(nn.Sequential):
+    """Apply modules in order; stateful ones get their own entry of the state list.
+
+    ``forward(x, state=None) -> (output, state_list)``, where ``state_list[k]`` is the state of
+    module ``k`` (``None`` for stateless modules). ``state=None`` starts every layer from its
+    initial state. Stateless modules are called as ``module(x)``.
+    """
+
+    __jit_ignored_attributes__ = ["forward_state_hooks"]
+
+    def __init__(self, *args: nn.Module):
+        super().__init__(*args)
+        self.stateful_layers = [is_stateful(module) for module in args]
+        self.forward_state_hooks = []  # RemovableHandle of each registered hook
+
+    def register_forward_state_hooks(
+        self, forward_hook: Callable[[nn.Module, Any, Any], Optional[Any]]
+    ) -> None:
+        """Register ``forward_hook(module, input, output)`` as a forward hook on every stateful
+        layer. Raises ``ValueError`` if hooks are already in place."""
+        if self.forward_state_hooks:
+            raise ValueError("SequentialState: forward state hooks are already in place")
+        for module, stateful in zip(self, self.stateful_layers):
+            if stateful:
+                self.forward_state_hooks.append(module.register_forward_hook(forward_hook))
+
+    def remove_forward_state_hooks(self) -> None:
+        """Remove the hooks added by :meth:`register_forward_state_hooks`."""
+        for handle in self.forward_state_hooks:
+            handle.remove()
+        self.forward_state_hooks.clear()
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[List[Optional[Any]]] = None
+    ) -> Tuple[Tensor, List[Optional[Any]]]:
+        if not torch.jit.is_scripting():
+            return self._forward_python(input_tensor, state)
+        new_state: List[Optional[Any]] = []
+        for index, module in enumerate(self):
+            layer_state: Optional[Any] = None if state is None else state[index]
+            if hasattr(module, "forward_any"):
+                input_tensor, layer_state = module.forward_any(input_tensor, layer_state)
+            else:
+                input_tensor = module(input_tensor)
+            new_state.append(layer_state)
+        return input_tensor, new_state
+
+    @torch.jit.unused
+    def _forward_python(
+        self, input_tensor: Tensor, state: Optional[List[Optional[Any]]]
+    ) -> Tuple[Tensor, List[Optional[Any]]]:
+        if state is not None and len(state) != len(self):
+            raise ValueError(
+                f"SequentialState: expected a state list with {len(self)} entries (one per module), "
+                f"got {len(state)}"
+            )
+        new_state: List[Optional[Any]] = []
+        for index, (module, stateful) in enumerate(zip(self, self.stateful_layers)):
+            layer_state = None if state is None else state[index]
+            if stateful:
+                input_tensor, layer_state = module(input_tensor, layer_state)
+            else:
+                input_tensor = module(input_tensor)
+            new_state.append(layer_state)
+        return input_tensor, new_state

@@ -1,0 +1,27 @@
+"""The case table covers every public module class of snn_deploy."""
+
+import inspect
+
+from torch import nn
+
+import snn_deploy
+from cases import CASES_BY_NAME
+
+ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
+
+
+def public_module_classes():
+    return {
+        name
+        for name, value in vars(snn_deploy).items()
+        if inspect.isclass(value) and issubclass(value, nn.Module) and name not in ABSTRACT_BASES
+    }
+
+
+def test_every_public_module_class_has_a_case():
+    missing = public_module_classes() - set(CASES_BY_NAME)
+    assert not missing, f"add these classes to tests/cases.py: {sorted(missing)}"
+
+
+def test_every_case_names_a_public_class():
+    assert set(CASES_BY_NAME) <= public_module_classes()

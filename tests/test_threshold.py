@@ -1,0 +1,71 @@
+"""Spike thresholds: exact Heaviside forward, analytic surrogate derivatives backward."""
+
+import math
+
+import pytest
+import torch
+
+from snn_deploy.functional import THRESHOLD_METHODS, heaviside, sign, surrogate_antiderivative, threshold
+
+ALPHA = 3.0
+X = torch.tensor([-2.0, -0.7, -0.1, 0.0, 1e-6, 0.2, 0.9, 1.5], dtype=torch.float64)
+
+ANALYTIC_DERIVATIVES = {
+    "heaviside": lambda x, a: torch.zeros_like(x),
+    "super": lambda x, a: 1.0 / (a * x.abs() + 1.0) ** 2,
+    "triangle": lambda x, a: a * torch.relu(1.0 - x.abs()),
+    "tanh": lambda x, a: 1.0 - torch.tanh(a * x) ** 2,
+    "circ": lambda x, a: a**3 / (x**2 + a**2) ** 1.5,
+    "heavi_erfc": lambda x, a: 2.0 * torch.exp(-((a * x) ** 2)) / math.sqrt(math.pi),
+}
+
+
+def test_every_method_has_an_analytic_derivative_here():
+    assert set(ANALYTIC_DERIVATIVES) == set(THRESHOLD_METHODS)
+
+
+def test_heaviside_is_zero_at_and_below_zero():
+    assert heaviside(X).tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    assert heaviside(X.float()).dtype == torch.float32
+
+
+@pytest.mark.parametrize("method", THRESHOLD_METHODS)
+def test_forward_value_is_the_exact_step(method):
+    x = X.clone().requires_grad_()
+    assert torch.equal(threshold(x, method, ALPHA).detach(), heaviside(X))
+    assert torch.equal(threshold(X, method, ALPHA), heaviside(X))
+
+
+@pytest.mark.parametrize("method", [m for m in THRESHOLD_METHODS if m != "heaviside"])
+def test_gradient_is_the_analytic_surrogate_derivative(method):
+    x = X.clone().requires_grad_()
+    threshold(x, method, ALPHA).sum().backward()
+    torch.testing.assert_close(x.grad, ANALYTIC_DERIVATIVES[method](X, ALPHA))
+
+
+def test_heaviside_method_passes_no_gradient_as_in_norse():
+    assert not threshold(X.clone().requires_grad_(), "heaviside", ALPHA).requires_grad
+
+
+@pytest.mark.parametrize("method", [m for m in THRESHOLD_METHODS if m != "heaviside"])
+def test_antiderivative_matches_derivative_by_finite_differences(method):
+    x = torch.linspace(-1.9, 1.9, 39, dtype=torch.float64)
+    h = 1e-6
+    numeric = (surrogate_antiderivative(x + h, method, ALPHA) - surrogate_antiderivative(x - h, method, ALPHA)) / (2 * h)
+    torch.testing.assert_close(numeric, ANALYTIC_DERIVATIVES[method](x, ALPHA), rtol=1e-5, atol=1e-6)
+
+
+def test_superspike_default_alpha_100_at_known_points():
+    x = torch.tensor([0.0, 0.01, -0.01], requires_grad=True)
+    threshold(x, "super", 100.0).sum().backward()
+    assert x.grad.tolist() == pytest.approx([1.0, 0.25, 0.25])
+
+
+def test_sign_gives_plus_minus_one():
+    assert sign(torch.tensor([-1.0, 0.0, 2.0]), "super", 100.0).tolist() == [-1.0, -1.0, 1.0]
+
+
+def test_unknown_method_raises_with_the_known_ones_named():
+    x = torch.ones(2, requires_grad=True)
+    with pytest.raises(ValueError, match="unknown threshold method 'supper'.*heaviside, super"):
+        threshold(x, "supper", 1.0)
