@@ -4,7 +4,7 @@ import inspect
 
 from torch import nn
 
-import snn_deploy
+import snn_deploy.api
 from cases import CASES_BY_NAME
 
 ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
@@ -13,7 +13,7 @@ ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
 def public_module_classes():
     return {
         name
-        for name, value in vars(snn_deploy).items()
+        for name, value in vars(snn_deploy.api).items()
         if inspect.isclass(value) and issubclass(value, nn.Module) and name not in ABSTRACT_BASES
     }
 
@@ -25,3 +25,10 @@ def test_every_public_module_class_has_a_case():
 
 def test_every_case_names_a_public_class():
     assert set(CASES_BY_NAME) <= public_module_classes()
+
+
+def test_every_public_name_is_importable_from_the_package():
+    import snn_deploy
+
+    for name in snn_deploy.api.__all__:
+        assert getattr(snn_deploy, name) is getattr(snn_deploy.api, name)
