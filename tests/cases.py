@@ -2,60 +2,19 @@
 
 Every generic test (compile, script, float64, CUDA, gradients, export) iterates ``CASES``;
 ``test_registry.py`` fails when a public ``nn.Module`` class of ``snn_deploy`` has no case.
+Each model family lists its cases in its own ``cases_<family>.py``.
 """
 
-from dataclasses import dataclass
-from typing import Callable, Tuple
-
-import torch
-from torch import Tensor, nn
+from torch import nn
 
 import snn_deploy as snn
+from case_tools import B, T, Case, current, spikes, spikes_and_state
+from cases_encoders import CASES as ENCODER_CASES
+from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
+from cases_lif_variants import CASES as LIF_VARIANT_CASES
+from cases_refrac_mc_correlation import CASES as REFRAC_MC_CORRELATION_CASES
 
-
-@dataclass(frozen=True)
-class Case:
-    """``make()`` builds the module; ``inputs(generator, dtype)`` draws fresh call arguments.
-
-    ``kind``: ``cell`` (one step, state), ``layer`` (sequence, state), ``stateless`` (tensor out),
-    ``container``. ``spiking``: its outputs include spikes, which the inputs must make happen.
-    """
-
-    name: str
-    make: Callable[[], nn.Module]
-    inputs: Callable[[torch.Generator, torch.dtype], Tuple]
-    kind: str
-    spiking: bool = True
-
-
-def current(*shape: int, scale: float = 400.0):
-    """Random input currents ``scale * U(0, 1)`` large enough to make neurons fire within a few steps."""
-
-    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor]:
-        return (scale * torch.rand(*shape, generator=generator, dtype=dtype),)
-
-    return draw
-
-
-def spikes(*shape: int, rate: float = 0.3):
-    """Random Bernoulli(rate) spike inputs."""
-
-    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor]:
-        return ((torch.rand(*shape, generator=generator, dtype=dtype) < rate).to(dtype),)
-
-    return draw
-
-
-def spikes_and_state(*shape: int):
-    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor, None]:
-        return spikes(*shape)(generator, dtype) + (None,)
-
-    return draw
-
-
-T, B = 6, 3
-
-CASES = [
+CORE_CASES = [
     Case("LIFCell", lambda: snn.LIFCell(), current(B, 5), "cell"),
     Case("LIF", lambda: snn.LIF(), current(T, B, 5), "layer"),
     Case("LIFRecurrentCell", lambda: snn.LIFRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
@@ -76,4 +35,5 @@ CASES = [
     Case("RegularizationCell", lambda: snn.RegularizationCell(), spikes_and_state(B, 5), "stateless", spiking=False),
 ]
 
+CASES = CORE_CASES + LIF_VARIANT_CASES + IZHIKEVICH_COBA_CASES + REFRAC_MC_CORRELATION_CASES + ENCODER_CASES
 CASES_BY_NAME = {case.name: case for case in CASES}

@@ -1,0 +1,37 @@
+"""Typed errors of export, validation and runtime. Importing this module does not import torch."""
+
+
+class SnnDeployError(Exception):
+    """Base class of every error raised on purpose by snn_deploy."""
+
+
+class ExportError(SnnDeployError, ValueError):
+    """A model or call that cannot be exported (unsupported module, wrong example input, path)."""
+
+
+class ValidationError(SnnDeployError, AssertionError):
+    """An exported artifact does not reproduce eager PyTorch."""
+
+
+class ShapeMismatchError(ValidationError):
+    """An artifact output has another shape than eager's."""
+
+
+class SpikeMismatchError(ValidationError):
+    """Spikes of an artifact differ from eager's (they must agree exactly)."""
+
+
+class ToleranceError(ValidationError):
+    """A non-spike output or state differs from eager's by more than the stated tolerance."""
+
+
+class ArtifactError(SnnDeployError, ValueError):
+    """A file that is not a readable snn_deploy artifact (truncated, corrupted, wrong kind)."""
+
+
+class IncompatibleVersionError(ArtifactError):
+    """An artifact written by a newer, incompatible snn_deploy format version."""
+
+
+class InputError(SnnDeployError, ValueError):
+    """Input or state given to a runtime session that does not fit the artifact."""

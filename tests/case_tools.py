@@ -1,0 +1,50 @@
+"""The building blocks of the case table in ``cases.py``: a case and input generators."""
+
+from dataclasses import dataclass
+from typing import Callable, Tuple
+
+import torch
+from torch import Tensor, nn
+
+
+@dataclass(frozen=True)
+class Case:
+    """``make()`` builds the module; ``inputs(generator, dtype)`` draws fresh call arguments.
+
+    ``kind``: ``cell`` (one step, state), ``layer`` (sequence, state), ``stateless`` (tensor out),
+    ``container``. ``spiking``: its outputs include spikes, which the inputs must make happen.
+    """
+
+    name: str
+    make: Callable[[], nn.Module]
+    inputs: Callable[[torch.Generator, torch.dtype], Tuple]
+    kind: str
+    spiking: bool = True
+
+
+def current(*shape: int, scale: float = 400.0):
+    """Random input currents ``scale * U(0, 1)`` large enough to make neurons fire within a few steps."""
+
+    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor]:
+        return (scale * torch.rand(*shape, generator=generator, dtype=dtype),)
+
+    return draw
+
+
+def spikes(*shape: int, rate: float = 0.3):
+    """Random Bernoulli(rate) spike inputs."""
+
+    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor]:
+        return ((torch.rand(*shape, generator=generator, dtype=dtype) < rate).to(dtype),)
+
+    return draw
+
+
+def spikes_and_state(*shape: int):
+    def draw(generator: torch.Generator, dtype: torch.dtype) -> Tuple[Tensor, None]:
+        return spikes(*shape)(generator, dtype) + (None,)
+
+    return draw
+
+
+T, B = 6, 3

@@ -1,0 +1,3 @@
+"""Cases of the Izhikevich family and CobaLIFCell."""
+
+CASES = []

@@ -1,0 +1,3 @@
+"""Cases of the LIFEx, LIFAdEx and LSNN families."""
+
+CASES = []

@@ -1,0 +1,3 @@
+"""Cases of the LIFRefrac, LIFMC, LIFMCRefrac and LIFCorrelation."""
+
+CASES = []
