@@ -10,6 +10,13 @@ Names at the artifact boundary:
 ``<path>`` is the dotted name of the tensor in the model's state (see :mod:`snn_deploy.state`).
 Shapes list ``null`` for the batch axis, which is dynamic; all other sizes (and ``T`` in
 sequence mode) are fixed.
+
+Where the manifest (``Manifest.to_json()``) is stored, always under the key ``MANIFEST_KEY``:
+
+* ``.onnx``: a ``metadata_props`` entry of the ONNX model;
+* TorchScript (``.ts``/``.pt``): an extra file of ``torch.jit.save`` (``_extra_files``);
+* ``.pt2``: an extra file of ``torch.export.save`` (``extra_files``); for an AOTInductor
+  package, a file of that name inside the package's zip archive.
 """
 
 import json

@@ -17,6 +17,22 @@ def test_lift_applies_the_module_at_every_step():
         assert torch.equal(out[t], linear(x[t]))
 
 
+@pytest.mark.parametrize(
+    "module, folds",
+    [
+        (nn.Sequential(nn.Conv2d(2, 3, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten()), True),
+        (nn.BatchNorm1d(3), False),
+        (nn.Flatten(0), False),
+    ],
+)
+def test_lift_folds_time_into_batch_only_for_per_sample_modules(module, folds):
+    lifted = snn.Lift(module).eval()
+    assert lifted.fold_time is folds
+    x = torch.randn(4, 5, 2, 6, 6) if folds else torch.randn(4, 5, 3)
+    expected = torch.stack([module(x_t) for x_t in x])
+    torch.testing.assert_close(lifted(x), expected)
+
+
 def test_lift_ignores_the_state_of_a_pair_input_as_norse_does():
     lifted = snn.Lift(nn.ReLU())
     x = torch.randn(3, 2)
