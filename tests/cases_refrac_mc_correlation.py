@@ -1,3 +1,29 @@
 """Cases of the LIFRefrac, LIFMC, LIFMCRefrac and LIFCorrelation."""
 
-CASES = []
+from typing import Tuple
+
+import torch
+
+import snn_deploy as snn
+from case_tools import B, Case, current, spikes
+
+
+def correlation_inputs(generator: torch.Generator, dtype: torch.dtype) -> Tuple:
+    """Input spikes, positive input weights strong enough to fire, mixed recurrent weights, no state."""
+    (x,) = spikes(B, 4, rate=0.5)(generator, dtype)
+    input_weights = 30.0 * torch.rand(5, 4, generator=generator, dtype=dtype)
+    recurrent_weights = 10.0 * torch.randn(5, 5, generator=generator, dtype=dtype)
+    return x, input_weights, recurrent_weights, None
+
+
+CASES = [
+    Case("LIFRefracCell", lambda: snn.LIFRefracCell(), current(B, 5), "cell"),
+    Case("LIFRefracRecurrentCell", lambda: snn.LIFRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
+    Case("LIFMCRecurrentCell", lambda: snn.LIFMCRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
+    Case(
+        "LIFMCRefracRecurrentCell", lambda: snn.LIFMCRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"
+    ),
+    # A cell whose weights are call arguments (norse's API): "layer" here only means that the
+    # generic tests call it once with the drawn arguments, not a second time with (x, state).
+    Case("LIFCorrelation", lambda: snn.LIFCorrelation(4, 5), correlation_inputs, "layer"),
+]

@@ -1,0 +1,99 @@
+"""LIF neuron with correlation sensors, ``LIFCorrelation`` (one time step, weights given per call).
+
+See :mod:`snn_deploy.functional.lif_correlation` and
+:mod:`snn_deploy.functional.correlation_sensor` for the equations.
+"""
+
+from typing import Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.correlation_sensor import CorrelationSensorState
+from snn_deploy.functional.lif import LIFState
+from snn_deploy.functional.lif_correlation import (
+    LIFCorrelationParameters,
+    LIFCorrelationState,
+    lif_correlation_step,
+)
+from snn_deploy.functional.threshold import check_threshold_method
+from snn_deploy.module.snn import ParameterTupleModule, _check_call
+
+
+@torch.jit.unused
+def _check_weights(module: "LIFCorrelation", input_weights: Tensor, recurrent_weights: Tensor) -> None:
+    owner = type(module).__name__
+    expected = {
+        "input_weights": (input_weights, (module.hidden_size, module.input_size)),
+        "recurrent_weights": (recurrent_weights, (module.hidden_size, module.hidden_size)),
+    }
+    for name, (weights, shape) in expected.items():
+        if not isinstance(weights, Tensor) or not weights.is_floating_point():
+            raise TypeError(f"{owner}: {name} must be a floating-point tensor, got {_describe(weights)}")
+        if tuple(weights.shape) != shape:
+            raise ValueError(f"{owner}: expected {name} of shape {shape}, got {tuple(weights.shape)}")
+
+
+def _describe(value: object) -> str:
+    return f"dtype {value.dtype}" if isinstance(value, Tensor) else type(value).__name__
+
+
+class LIFCorrelation(ParameterTupleModule):
+    r"""One Euler step of a recurrent LIF neuron whose input and recurrent synapses carry
+    correlation sensors (BrainScaleS-2), for learning rules that read the traces.
+
+    Despite its name it is a cell, as in norse: the weights are not owned by the module but passed
+    per call, ``forward(x_t, input_weights, recurrent_weights, state=None) -> (z, LIFCorrelationState)``
+    with ``x_t`` of shape ``(batch, input_size)``, ``input_weights`` ``(hidden_size, input_size)``
+    and ``recurrent_weights`` ``(hidden_size, hidden_size)`` (used as given, autapses included).
+    """
+
+    p: LIFCorrelationParameters
+    min_input_dim: int = 2
+    exact_input_dim: int = 2
+    input_layout: str = "(batch, input_size)"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        p: LIFCorrelationParameters = LIFCorrelationParameters(),
+        dt: float = 0.001,
+    ):
+        check_threshold_method(p.lif_parameters.method, type(self).__name__)
+        super().__init__(p, dt)
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+
+    def initial_state(self, input_tensor: Tensor) -> LIFCorrelationState:
+        """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0` ``(batch, hidden_size)`` and
+        all sensor flags and traces zero."""
+        batch = input_tensor.shape[0]
+        zeros = input_tensor.new_zeros((batch, self.hidden_size))
+        input_zeros = input_tensor.new_zeros((batch, self.input_size, self.hidden_size))
+        recurrent_zeros = input_tensor.new_zeros((batch, self.hidden_size, self.hidden_size))
+        return LIFCorrelationState(
+            lif_state=LIFState(z=zeros, v=zeros + self.p.lif_parameters.v_leak.detach(), i=zeros),
+            input_correlation_state=CorrelationSensorState(input_zeros, input_zeros, input_zeros),
+            recurrent_correlation_state=CorrelationSensorState(recurrent_zeros, recurrent_zeros, recurrent_zeros),
+        )
+
+    def forward(
+        self,
+        input_tensor: Tensor,
+        input_weights: Tensor,
+        recurrent_weights: Tensor,
+        state: Optional[LIFCorrelationState] = None,
+    ) -> Tuple[Tensor, LIFCorrelationState]:
+        """One time step: ``(z, new_state)``; ``state=None`` starts from the initial state."""
+        if not torch.jit.is_scripting():
+            _check_call(self, input_tensor, state)
+            _check_weights(self, input_weights, recurrent_weights)
+        if state is None:
+            return lif_correlation_step(
+                input_tensor, self.initial_state(input_tensor), input_weights, recurrent_weights, self.p, self.dt
+            )
+        return lif_correlation_step(input_tensor, state, input_weights, recurrent_weights, self.p, self.dt)
+
+    def extra_repr(self) -> str:
+        return f"input_size={self.input_size}, hidden_size={self.hidden_size}, p={self.p}, dt={self.dt}"
