@@ -75,6 +75,7 @@ class ParameterTupleModule(nn.Module):
 
     Every tensor field of ``p`` becomes a buffer (or stays an ``nn.Parameter`` if it is one, so
     parameters can be made learnable), named by its field path (``lif_v_th`` for ``p.lif.v_th``).
+    A ``method`` field at any depth must name a known threshold.
     ``self.p`` is rebuilt from them after ``.to()``, so it always follows the module's device
     and dtype. Strings and floats (``method``, ``alpha``) stay Python constants.
     """
@@ -83,9 +84,6 @@ class ParameterTupleModule(nn.Module):
         super().__init__()
         self.dt = float(dt)
         self.p = self._register_fields(p, "")
-        method = getattr(p, "method", None)
-        if method is not None:
-            check_threshold_method(method, type(self).__name__)
 
     def _register_fields(self, p: Any, prefix: str) -> Any:
         values = []
@@ -100,6 +98,8 @@ class ParameterTupleModule(nn.Module):
                 self.register_buffer(name, torch.as_tensor(value, dtype=_float_dtype(value)).clone())
                 values.append(getattr(self, name))
             else:
+                if field == "method":
+                    check_threshold_method(value, type(self).__name__)
                 values.append(value)
         return type(p)(*values)
 
