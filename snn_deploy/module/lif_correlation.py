@@ -16,7 +16,6 @@ from snn_deploy.functional.lif_correlation import (
     LIFCorrelationState,
     lif_correlation_step,
 )
-from snn_deploy.functional.threshold import check_threshold_method
 from snn_deploy.module.snn import ParameterTupleModule, _check_call
 
 
@@ -60,7 +59,6 @@ class LIFCorrelation(ParameterTupleModule):
         p: LIFCorrelationParameters = LIFCorrelationParameters(),
         dt: float = 0.001,
     ):
-        check_threshold_method(p.lif_parameters.method, type(self).__name__)
         super().__init__(p, dt)
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)

@@ -16,7 +16,6 @@ from snn_deploy.functional.lif_refrac import (
     lif_refrac_feed_forward_step,
     lif_refrac_step,
 )
-from snn_deploy.functional.threshold import check_threshold_method
 from snn_deploy.module.snn import SNNCell, SNNRecurrentCell
 
 
@@ -26,7 +25,6 @@ class _LIFRefracFeedForward:
     p: LIFRefracParameters
 
     def __init__(self, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 0.001):
-        check_threshold_method(p.lif.method, type(self).__name__)
         super().__init__(p, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
@@ -55,7 +53,6 @@ class _LIFRefracRecurrent:
         autapses: bool = False,
         dt: float = 0.001,
     ):
-        check_threshold_method(p.lif.method, type(self).__name__)
         super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracState:
