@@ -13,6 +13,12 @@ class Case:
 
     ``kind``: ``cell`` (one step, state), ``layer`` (sequence, state), ``stateless`` (tensor out),
     ``container``. ``spiking``: its outputs include spikes, which the inputs must make happen.
+    ``differentiable``: a gradient reaches the input; ``False`` (random encoders, whose spikes are
+    drawn by comparing uniforms with the input) makes the gradient test require that none does.
+
+    A model that draws random numbers is built with ``seed=RNG_SEED``: the generic tests seed
+    torch's global RNG with ``RNG_SEED`` before every call, and a scripted or compiled encoder,
+    which cannot carry a generator, draws from it the same numbers as the eager encoder.
     """
 
     name: str
@@ -20,6 +26,10 @@ class Case:
     inputs: Callable[[torch.Generator, torch.dtype], Tuple]
     kind: str
     spiking: bool = True
+    differentiable: bool = True
+
+
+RNG_SEED = 0
 
 
 def current(*shape: int, scale: float = 400.0):
