@@ -1,3 +1,22 @@
-"""Cases of the Izhikevich family and CobaLIFCell."""
+"""Cases of the Izhikevich family and CobaLIFCell: inputs strong enough to fire within a step or two."""
 
-CASES = []
+import snn_deploy as snn
+from case_tools import B, T, Case, current
+
+CASES = [
+    Case("IzhikevichCell", lambda: snn.IzhikevichCell(snn.tonic_spiking), current(B, 5, scale=600.0), "cell"),
+    Case("Izhikevich", lambda: snn.Izhikevich(snn.tonic_bursting), current(T, B, 5), "layer"),
+    Case(
+        "IzhikevichRecurrentCell",
+        lambda: snn.IzhikevichRecurrentCell(4, 5, snn.tonic_spiking),
+        current(B, 4, scale=600.0),
+        "cell",
+    ),
+    Case(
+        "IzhikevichRecurrent",
+        lambda: snn.IzhikevichRecurrent(4, 5, snn.mixed_mode),
+        current(T, B, 4, scale=400.0),
+        "layer",
+    ),
+    Case("CobaLIFCell", lambda: snn.CobaLIFCell(4, 5), current(B, 4, scale=100.0), "cell"),
+]
