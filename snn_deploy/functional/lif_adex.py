@@ -1,0 +1,119 @@
+r"""Adaptive exponential leaky integrate-and-fire (LIFAdEx) neuron: parameters, states, one Euler step.
+
+.. math::
+    \dot{v} = \tau_{\text{mem}}^{-1} \big(v_{\text{leak}} - v + i
+        + \Delta_T e^{(v - v_{\text{th}}) / \Delta_T} - a\big), \qquad
+    \dot{i} = -\tau_{\text{syn}}^{-1} i, \qquad
+    \dot{a} = \tau_{\text{ada}}^{-1} \big(a_{\text{current}} (v - v_{\text{leak}}) - a\big)
+
+with the jump condition :math:`z = \Theta(v - v_{\text{th}})` and the transitions
+:math:`v \leftarrow (1 - z) v + z v_{\text{reset}}`, :math:`i \leftarrow i + i_{\text{in}}`,
+:math:`a \leftarrow a + a_{\text{spike}} z`
+(see http://www.scholarpedia.org/article/Adaptive_exponential_integrate-and-fire_model).
+
+Step order (norse 1.1): add the input current; integrate :math:`v` with the new current and the
+old :math:`a`; decay the current; integrate :math:`a` with the old voltage; threshold the
+integrated voltage; reset :math:`v` and add the spike-triggered adaptation. As in norse, the
+reset passes gradient through :math:`z` in both the feed-forward and the recurrent step.
+"""
+
+from typing import NamedTuple, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.lif_ex import exponential_leak
+from snn_deploy.functional.threshold import threshold
+
+
+class LIFAdExParameters(NamedTuple):
+    """Parametrization of an adaptive exponential LIF neuron (defaults as in norse, after PyNN).
+
+    Parameters:
+        adaptation_current (Tensor): adaptation coupling :math:`a_\\text{current}` to the voltage
+        adaptation_spike (Tensor): spike-triggered adaptation increment :math:`a_\\text{spike}`
+        delta_T (Tensor): sharpness :math:`\\Delta_T` of the exponential growth
+        tau_ada_inv (Tensor): inverse adaptation time constant :math:`1/\\tau_\\text{ada}`
+        tau_syn_inv (Tensor): inverse synaptic time constant :math:`1/\\tau_\\text{syn}`
+        tau_mem_inv (Tensor): inverse membrane time constant :math:`1/\\tau_\\text{mem}`
+        v_leak (Tensor): leak potential
+        v_th (Tensor): threshold potential
+        v_reset (Tensor): reset potential
+        method (str): threshold method, which sets the surrogate gradient
+        alpha (float): sharpness of the surrogate gradient
+    """
+
+    adaptation_current: Tensor = 4.0
+    adaptation_spike: Tensor = 0.02
+    delta_T: Tensor = 0.5
+    tau_ada_inv: Tensor = 2.0
+    tau_syn_inv: Tensor = 1.0 / 5e-3
+    tau_mem_inv: Tensor = 1.0 / 1e-2
+    v_leak: Tensor = 0.0
+    v_th: Tensor = 1.0
+    v_reset: Tensor = 0.0
+    method: str = "super"
+    alpha: float = 100.0
+
+
+class LIFAdExState(NamedTuple):
+    """State of a recurrent LIFAdEx neuron: spikes ``z`` of the last step, voltage ``v``,
+    current ``i`` and adaptation ``a``."""
+
+    z: Tensor
+    v: Tensor
+    i: Tensor
+    a: Tensor
+
+
+class LIFAdExFeedForwardState(NamedTuple):
+    """State of a feed-forward LIFAdEx neuron: voltage ``v``, current ``i`` and adaptation ``a``."""
+
+    v: Tensor
+    i: Tensor
+    a: Tensor
+
+
+def lif_adex_integrate(
+    v: Tensor, i: Tensor, a: Tensor, p: LIFAdExParameters, dt: float
+) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    r"""Integrate :math:`v, i, a` by one Euler step, then threshold, reset and adapt.
+
+    Returns ``(z, v_new, i_decayed, a_new)``; the current ``i`` already includes this step's input.
+    """
+    v_decayed = v + dt * p.tau_mem_inv * (exponential_leak(v, p.v_leak, p.v_th, p.delta_T) + i - a)
+    i_decayed = i - dt * p.tau_syn_inv * i
+    a_decayed = a + dt * p.tau_ada_inv * (p.adaptation_current * (v - p.v_leak) - a)
+    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    v_new = (1.0 - z) * v_decayed + z * p.v_reset
+    a_new = a_decayed + z * p.adaptation_spike
+    return z, v_new, i_decayed, a_new
+
+
+def lif_adex_feed_forward_step(
+    input_tensor: Tensor, state: LIFAdExFeedForwardState, p: LIFAdExParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFAdExFeedForwardState]:
+    r"""One Euler step of a feed-forward LIFAdEx neuron driven by the current ``input_tensor``:
+    :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_adex_integrate`."""
+    z, v, i, a = lif_adex_integrate(state.v, state.i + input_tensor, state.a, p, dt)
+    return z, LIFAdExFeedForwardState(v, i, a)
+
+
+def lif_adex_step(
+    input_tensor: Tensor,
+    state: LIFAdExState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LIFAdExParameters,
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFAdExState]:
+    r"""One Euler step of a recurrent LIFAdEx neuron:
+    :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
+    :func:`lif_adex_integrate`."""
+    i_jump = (
+        state.i
+        + torch.nn.functional.linear(input_tensor, input_weights)
+        + torch.nn.functional.linear(state.z, recurrent_weights)
+    )
+    z, v, i, a = lif_adex_integrate(state.v, i_jump, state.a, p, dt)
+    return z, LIFAdExState(z, v, i, a)
