@@ -6,6 +6,7 @@ from torch import nn
 
 import snn_deploy.api
 from cases import CASES_BY_NAME
+from reference_api import REFERENCE_CLASSES, REFERENCE_FIELDS
 
 ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
 
@@ -32,3 +33,17 @@ def test_every_public_name_is_importable_from_the_package():
 
     for name in snn_deploy.api.__all__:
         assert getattr(snn_deploy, name) is getattr(snn_deploy.api, name)
+
+
+def test_every_class_of_the_norse_reference_is_importable_from_snn_deploy():
+    import snn_deploy
+
+    missing = [name for name in REFERENCE_CLASSES if not hasattr(snn_deploy, name)]
+    assert not missing, f"classes of the reference API missing from snn_deploy: {missing}"
+
+
+def test_reference_namedtuples_have_the_reference_fields_in_order():
+    import snn_deploy
+
+    for name, fields in REFERENCE_FIELDS.items():
+        assert getattr(snn_deploy, name)._fields == fields, name
