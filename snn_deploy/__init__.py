@@ -7,6 +7,7 @@ ONNX artifacts with numpy and onnxruntime alone, without importing torch.
 """
 
 import importlib
+import importlib.util
 from typing import Any, List
 
 __version__ = "0.1.0"
@@ -15,6 +16,8 @@ __version__ = "0.1.0"
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")  # a submodule: `from snn_deploy import runtime`
     api = importlib.import_module("snn_deploy.api")
     try:
         value = getattr(api, name)

@@ -35,3 +35,7 @@ class IncompatibleVersionError(ArtifactError):
 
 class InputError(SnnDeployError, ValueError):
     """Input or state given to a runtime session that does not fit the artifact."""
+
+
+class DeviceError(SnnDeployError, RuntimeError):
+    """A device that is not available to the runtime (no CUDA, or no CUDA build of onnxruntime)."""

@@ -1,0 +1,45 @@
+"""numpy/torch array helpers that never import torch: torch is used only when the caller's
+arrays already are torch tensors, in which case it is in ``sys.modules``."""
+
+import sys
+from typing import Any, Sequence
+
+import numpy as np
+
+
+def is_torch(value: Any) -> bool:
+    """True for a ``torch.Tensor``, without importing torch."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def is_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray) or is_torch(value)
+
+
+def dtype_name(value: Any) -> str:
+    """``"float32"`` for both ``np.float32`` arrays and ``torch.float32`` tensors."""
+    return str(value.dtype).removeprefix("torch.")
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """A contiguous numpy array (a copy to host memory for device tensors)."""
+    if is_torch(value):
+        value = value.detach().cpu().numpy()
+    return np.ascontiguousarray(value)
+
+
+def concat(values: Sequence[Any]) -> Any:
+    """Concatenate along the time axis (0), numpy or torch alike."""
+    if len(values) == 1:
+        return values[0]
+    if is_torch(values[0]):
+        return sys.modules["torch"].cat(list(values))
+    return np.concatenate(values)
+
+
+def stack(values: Sequence[Any]) -> Any:
+    """Stack single time steps into a sequence (new axis 0), numpy or torch alike."""
+    if is_torch(values[0]):
+        return sys.modules["torch"].stack(list(values))
+    return np.stack(values)
