@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import assert_matches_reference, reference_run
 from snn_deploy.functional.izhikevich import izhikevich_feed_forward_step
 
 f32 = torch.float32
@@ -158,38 +159,30 @@ def f32_value(x):
     return float(torch.tensor(x, dtype=f32))
 
 
-def reference_izhikevich_run(currents, behaviour, dt=0.001):
-    """The Izhikevich equations as a plain loop over Python floats, with the parameters rounded to
-    float32 as the module's float32 buffers hold them (one neuron per column)."""
-    p = behaviour.p
+def izhikevich_neuron(p, dt=0.001):
+    """The Izhikevich equations of one neuron on Python floats, for :func:`reference_run`, with the
+    parameters rounded to float32 as the module's float32 buffers hold them."""
     a, b, c, d, sq, mn, bias, v_th, tau_inv = (
         f32_value(x) for x in (p.a, p.b, p.c, p.d, p.sq, p.mn, p.bias, p.v_th, p.tau_inv)
     )
-    steps, neurons = currents.shape
-    v = [f32_value(behaviour.s.v)] * neurons
-    u = [f32_value(behaviour.s.u)] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            v_next = v[n] + tau_inv * dt * (sq * (v[n] * v[n]) + mn * v[n] + bias - u[n] + float(currents[t, n]))
-            u_next = u[n] + tau_inv * dt * a * (b * v[n] - u[n])
-            fired = v_next > v_th
-            v[n], u[n] = (c, u_next + d) if fired else (v_next, u_next)
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return tuple(torch.tensor(values, dtype=torch.float64) for values in (spikes, v, u))
+
+    def step(state, x):
+        v, u = state
+        v_next = v + tau_inv * dt * (sq * (v * v) + mn * v + bias - u + x)
+        u_next = u + tau_inv * dt * a * (b * v - u)
+        fired = v_next > v_th
+        return fired, ((c, u_next + d) if fired else (v_next, u_next))
+
+    return step
 
 
 @pytest.mark.parametrize("behaviour", [snn.tonic_bursting, snn.class_1_exc])
 def test_long_run_matches_a_plain_reference_loop(behaviour):
     currents = 20.0 * torch.rand(600, 3, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
-    expected_z, expected_v, expected_u = reference_izhikevich_run(currents, behaviour)
+    initial = (f32_value(behaviour.s.v), f32_value(behaviour.s.u))
+    reference = reference_run(currents, initial, izhikevich_neuron(behaviour.p))
     z, s = snn.Izhikevich(behaviour).double()(currents.unsqueeze(1))
-    assert expected_z.sum() > 15
-    assert torch.equal(z.squeeze(1), expected_z)
-    torch.testing.assert_close(s.v.squeeze(0), expected_v)
-    torch.testing.assert_close(s.u.squeeze(0), expected_u)
+    assert_matches_reference(z.squeeze(1), s, reference, ("v", "u"), min_spikes=15)
 
 
 def test_recurrent_layer_equals_its_cell_stepped_by_hand():

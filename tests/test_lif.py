@@ -4,13 +4,8 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import assert_matches_reference, f64, reference_run, tensor
 from snn_deploy.functional import lif_feed_forward_step, lif_step
-
-f64 = torch.float64
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def test_default_parameters_match_norse():
@@ -77,23 +72,18 @@ def test_default_weights_are_scaled_by_two_over_hidden():
     assert cell.input_weights.std().item() == pytest.approx((2.0 / 200) ** 0.5, rel=0.02)
 
 
-def reference_lif_run(currents, p, dt):
-    """The LIF equations as a plain loop over Python floats (one neuron per column)."""
-    steps, neurons = currents.shape
-    v = [p.v_leak] * neurons
-    i = [0.0] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            i[n] += float(currents[t, n])
-            v_next = v[n] + dt * p.tau_mem_inv * (p.v_leak - v[n] + i[n])
-            i[n] -= dt * p.tau_syn_inv * i[n]
-            fired = v_next > p.v_th
-            v[n] = p.v_reset if fired else v_next
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return torch.tensor(spikes, dtype=f64), tensor(v), tensor(i)
+def lif_neuron(p, dt):
+    """The LIF equations of one neuron on Python floats, for :func:`reference_run`."""
+
+    def step(state, x):
+        v, i = state
+        i += x
+        v_next = v + dt * p.tau_mem_inv * (p.v_leak - v + i)
+        i -= dt * p.tau_syn_inv * i
+        fired = v_next > p.v_th
+        return fired, (p.v_reset if fired else v_next, i)
+
+    return step
 
 
 @pytest.mark.parametrize(
@@ -102,12 +92,9 @@ def reference_lif_run(currents, p, dt):
 def test_long_lif_run_matches_a_plain_reference_loop(p):
     generator = torch.Generator().manual_seed(3)
     currents = 60.0 * torch.rand(300, 4, generator=generator, dtype=f64)
-    expected_z, expected_v, expected_i = reference_lif_run(currents, p, 0.001)
+    reference = reference_run(currents, (p.v_leak, 0.0), lif_neuron(p, 0.001))
     z, s = snn.LIF(p).double()(currents.unsqueeze(1))
-    assert expected_z.sum() > 20
-    assert torch.equal(z.squeeze(1), expected_z)
-    torch.testing.assert_close(s.v.squeeze(0), expected_v)
-    torch.testing.assert_close(s.i.squeeze(0), expected_i)
+    assert_matches_reference(z.squeeze(1), s, reference, ("v", "i"))
 
 
 def test_layer_equals_its_cell_stepped_by_hand():

@@ -7,13 +7,14 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import (
+    assert_matches_reference,
+    assert_recurrent_layer_with_identity_input_equals_feed_forward,
+    f64,
+    reference_run,
+    tensor,
+)
 from snn_deploy.functional.lif_adex import lif_adex_feed_forward_step, lif_adex_step
-
-f64 = torch.float64
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def test_default_parameters_and_state_fields_match_norse():
@@ -93,25 +94,21 @@ def test_reset_passes_gradient_through_z_in_the_recurrent_step_as_in_norse():
     assert v.grad.item() != 0.0
 
 
-def reference_lif_adex_run(currents, p, dt):
-    """The LIFAdEx equations as a plain loop over Python floats (one neuron per column)."""
-    steps, neurons = currents.shape
-    v, i, a = [p.v_leak] * neurons, [0.0] * neurons, [0.0] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            i[n] += float(currents[t, n])
-            exponential = p.delta_T * math.exp((v[n] - p.v_th) / p.delta_T)
-            v_next = v[n] + dt * p.tau_mem_inv * (p.v_leak - v[n] + exponential + i[n] - a[n])
-            i[n] -= dt * p.tau_syn_inv * i[n]
-            a[n] += dt * p.tau_ada_inv * (p.adaptation_current * (v[n] - p.v_leak) - a[n])
-            fired = v_next > p.v_th
-            v[n] = p.v_reset if fired else v_next
-            a[n] += p.adaptation_spike if fired else 0.0
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return torch.tensor(spikes, dtype=f64), tensor(v), tensor(i), tensor(a)
+def lif_adex_neuron(p, dt):
+    """The LIFAdEx equations of one neuron on Python floats, for :func:`reference_run`."""
+
+    def step(state, x):
+        v, i, a = state
+        i += x
+        exponential = p.delta_T * math.exp((v - p.v_th) / p.delta_T)
+        v_next = v + dt * p.tau_mem_inv * (p.v_leak - v + exponential + i - a)
+        i -= dt * p.tau_syn_inv * i
+        a += dt * p.tau_ada_inv * (p.adaptation_current * (v - p.v_leak) - a)
+        fired = v_next > p.v_th
+        a += p.adaptation_spike if fired else 0.0
+        return fired, (p.v_reset if fired else v_next, i, a)
+
+    return step
 
 
 PARAMETERS = [
@@ -126,24 +123,15 @@ PARAMETERS = [
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_long_run_matches_a_plain_reference_loop(p):
     currents = 40.0 * torch.rand(300, 4, generator=torch.Generator().manual_seed(3), dtype=f64)
-    expected_z, expected_v, expected_i, expected_a = reference_lif_adex_run(currents, p, 0.001)
+    reference = reference_run(currents, (p.v_leak, 0.0, 0.0), lif_adex_neuron(p, 0.001))
+    assert reference[3].abs().sum() > 0.1
     z, s = snn.LIFAdEx(p).double()(currents.unsqueeze(1))
-    assert expected_z.sum() > 20 and expected_a.abs().sum() > 0.1
-    assert torch.equal(z.squeeze(1), expected_z)
-    torch.testing.assert_close(s.v.squeeze(0), expected_v)
-    torch.testing.assert_close(s.i.squeeze(0), expected_i)
-    torch.testing.assert_close(s.a.squeeze(0), expected_a)
+    assert_matches_reference(z.squeeze(1), s, reference, ("v", "i", "a"))
 
 
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_recurrent_layer_with_identity_input_and_no_recurrence_equals_the_feed_forward_layer(p):
-    x = 40.0 * torch.rand(50, 2, 3, generator=torch.Generator().manual_seed(4), dtype=f64)
-    recurrent = snn.LIFAdExRecurrent(3, 3, p, input_weights=torch.eye(3), recurrent_weights=torch.zeros(3, 3)).double()
-    z_rec, s_rec = recurrent(x)
-    z_ff, s_ff = snn.LIFAdEx(p).double()(x)
-    assert z_ff.sum() > 10
-    assert torch.equal(z_rec, z_ff)
-    assert torch.equal(s_rec.v, s_ff.v) and torch.equal(s_rec.a, s_ff.a)
+    assert_recurrent_layer_with_identity_input_equals_feed_forward(snn.LIFAdExRecurrent, snn.LIFAdEx, p)
 
 
 def test_functional_steps_are_pure():

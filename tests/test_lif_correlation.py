@@ -4,14 +4,10 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import f64, tensor
 
-f64 = torch.float64
 W_IN = [[20.0, 0.0], [5.0, 0.0]]
 W_REC = [[0.0, 0.0], [30.0, 0.0]]
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def test_default_parameters_and_fields_match_norse():

@@ -6,13 +6,14 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import (
+    assert_matches_reference,
+    assert_recurrent_layer_with_identity_input_equals_feed_forward,
+    f64,
+    reference_run,
+    tensor,
+)
 from snn_deploy.functional.lif_ex import lif_ex_feed_forward_step, lif_ex_step
-
-f64 = torch.float64
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def test_default_parameters_and_state_fields_match_norse():
@@ -80,23 +81,19 @@ def test_reset_passes_gradient_through_z_in_the_recurrent_step_as_in_norse():
     assert v.grad.item() != 0.0  # v_new = (1 - z) v_decayed + z v_reset, with z's surrogate gradient
 
 
-def reference_lif_ex_run(currents, p, dt):
-    """The LIFEx equations as a plain loop over Python floats (one neuron per column)."""
-    steps, neurons = currents.shape
-    v, i = [p.v_leak] * neurons, [0.0] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            i[n] += float(currents[t, n])
-            exponential = p.delta_T * math.exp((v[n] - p.v_th) / p.delta_T)
-            v_next = v[n] + dt * p.tau_mem_inv * (p.v_leak - v[n] + exponential + i[n])
-            i[n] -= dt * p.tau_syn_inv * i[n]
-            fired = v_next > p.v_th
-            v[n] = p.v_reset if fired else v_next
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return torch.tensor(spikes, dtype=f64), tensor(v), tensor(i)
+def lif_ex_neuron(p, dt):
+    """The LIFEx equations of one neuron on Python floats, for :func:`reference_run`."""
+
+    def step(state, x):
+        v, i = state
+        i += x
+        exponential = p.delta_T * math.exp((v - p.v_th) / p.delta_T)
+        v_next = v + dt * p.tau_mem_inv * (p.v_leak - v + exponential + i)
+        i -= dt * p.tau_syn_inv * i
+        fired = v_next > p.v_th
+        return fired, (p.v_reset if fired else v_next, i)
+
+    return step
 
 
 PARAMETERS = [
@@ -108,23 +105,14 @@ PARAMETERS = [
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_long_run_matches_a_plain_reference_loop(p):
     currents = 40.0 * torch.rand(300, 4, generator=torch.Generator().manual_seed(3), dtype=f64)
-    expected_z, expected_v, expected_i = reference_lif_ex_run(currents, p, 0.001)
+    reference = reference_run(currents, (p.v_leak, 0.0), lif_ex_neuron(p, 0.001))
     z, s = snn.LIFEx(p).double()(currents.unsqueeze(1))
-    assert expected_z.sum() > 20
-    assert torch.equal(z.squeeze(1), expected_z)
-    torch.testing.assert_close(s.v.squeeze(0), expected_v)
-    torch.testing.assert_close(s.i.squeeze(0), expected_i)
+    assert_matches_reference(z.squeeze(1), s, reference, ("v", "i"))
 
 
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_recurrent_layer_with_identity_input_and_no_recurrence_equals_the_feed_forward_layer(p):
-    x = 40.0 * torch.rand(50, 2, 3, generator=torch.Generator().manual_seed(4), dtype=f64)
-    recurrent = snn.LIFExRecurrent(3, 3, p, input_weights=torch.eye(3), recurrent_weights=torch.zeros(3, 3)).double()
-    z_rec, s_rec = recurrent(x)
-    z_ff, s_ff = snn.LIFEx(p).double()(x)
-    assert z_ff.sum() > 10
-    assert torch.equal(z_rec, z_ff)
-    assert torch.equal(s_rec.v, s_ff.v) and torch.equal(s_rec.i, s_ff.i)
+    assert_recurrent_layer_with_identity_input_equals_feed_forward(snn.LIFExRecurrent, snn.LIFEx, p)
 
 
 def test_functional_steps_are_pure():

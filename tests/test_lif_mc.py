@@ -4,15 +4,10 @@ import pytest
 import torch
 
 import snn_deploy as snn
-
-f64 = torch.float64
+from known_answers import f64, tensor
 
 W_IN = [[1.0, 0.0], [0.0, 1.0]]
 G = [[-100.0, 200.0], [50.0, 0.0]]
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def mc_cell(cls=snn.LIFMCRecurrentCell):

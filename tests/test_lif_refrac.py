@@ -4,12 +4,7 @@ import pytest
 import torch
 
 import snn_deploy as snn
-
-f64 = torch.float64
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
+from known_answers import assert_matches_reference, f64, reference_run, tensor
 
 
 def test_default_parameters_and_fields_match_norse():
@@ -87,28 +82,21 @@ def test_recurrent_cell_feeds_back_only_the_spikes_that_were_not_blocked():
     torch.testing.assert_close(s.rho, tensor([[3.0, 5.0]]))
 
 
-def reference_refrac_run(currents, p, dt):
-    """The refractory LIF equations as a plain loop over Python floats (one neuron per column)."""
+def refrac_neuron(p, dt):
+    """The refractory LIF equations of one neuron on Python floats, for :func:`reference_run`."""
     lif = p.lif
-    steps, neurons = currents.shape
-    v, i, rho = [lif.v_leak] * neurons, [0.0] * neurons, [0.0] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            i[n] += float(currents[t, n])
-            v_next = v[n] + dt * lif.tau_mem_inv * (lif.v_leak - v[n] + i[n])
-            i[n] -= dt * lif.tau_syn_inv * i[n]
-            if rho[n] > 0:
-                rho[n] -= 1.0
-                fired = False
-            else:
-                fired = v_next > lif.v_th
-                v[n] = lif.v_reset if fired else v_next
-                rho[n] = p.rho_reset if fired else 0.0
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return torch.tensor(spikes, dtype=f64), tensor(v), tensor(i), tensor(rho)
+
+    def step(state, x):
+        v, i, rho = state
+        i += x
+        v_next = v + dt * lif.tau_mem_inv * (lif.v_leak - v + i)
+        i -= dt * lif.tau_syn_inv * i
+        if rho > 0:
+            return False, (v, i, rho - 1.0)
+        fired = v_next > lif.v_th
+        return fired, (lif.v_reset if fired else v_next, i, p.rho_reset if fired else 0.0)
+
+    return step
 
 
 @pytest.mark.parametrize(
@@ -123,16 +111,12 @@ def reference_refrac_run(currents, p, dt):
 def test_long_run_matches_a_plain_reference_loop(p):
     generator = torch.Generator().manual_seed(3)
     currents = 60.0 * torch.rand(300, 4, generator=generator, dtype=f64)
-    expected_z, expected_v, expected_i, expected_rho = reference_refrac_run(currents, p, 0.001)
+    reference = reference_run(currents, (p.lif.v_leak, 0.0, 0.0), refrac_neuron(p, 0.001))
     cell, state, spikes = snn.LIFRefracCell(p).double(), None, []
     for x in currents:
         z, state = cell(x, state)
         spikes.append(z)
-    assert expected_z.sum() > 20
-    assert torch.equal(torch.stack(spikes), expected_z)
-    torch.testing.assert_close(state.lif.v, expected_v)
-    torch.testing.assert_close(state.lif.i, expected_i)
-    torch.testing.assert_close(state.rho, expected_rho)
+    assert_matches_reference(torch.stack(spikes), state, reference, ("lif.v", "lif.i", "rho"))
 
 
 def test_initial_states_start_at_v_leak_with_the_input_dtype():

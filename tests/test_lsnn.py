@@ -4,13 +4,14 @@ import pytest
 import torch
 
 import snn_deploy as snn
+from known_answers import (
+    assert_matches_reference,
+    assert_recurrent_layer_with_identity_input_equals_feed_forward,
+    f64,
+    reference_run,
+    tensor,
+)
 from snn_deploy.functional.lsnn import lsnn_feed_forward_step, lsnn_step
-
-f64 = torch.float64
-
-
-def tensor(values):
-    return torch.tensor(values, dtype=f64)
 
 
 def test_default_parameters_and_state_fields_match_norse():
@@ -123,24 +124,20 @@ def test_adjoint_is_the_positional_argument_after_p_as_in_norse():
     assert snn.LSNN(snn.LSNNParameters(), False, dt=0.002).dt == 0.002
 
 
-def reference_lsnn_run(currents, p, dt):
-    """The LSNN equations as a plain loop over Python floats (one neuron per column)."""
-    steps, neurons = currents.shape
-    v, i, b = [p.v_leak] * neurons, [0.0] * neurons, [p.v_th] * neurons
-    spikes = []
-    for t in range(steps):
-        row = []
-        for n in range(neurons):
-            v_next = v[n] + dt * p.tau_mem_inv * (p.v_leak - v[n] + i[n])
-            i[n] -= dt * p.tau_syn_inv * i[n]
-            b[n] += dt * p.tau_adapt_inv * (p.v_th - b[n])
-            fired = v_next > b[n]
-            v[n] = p.v_reset if fired else v_next
-            b[n] += p.beta if fired else 0.0
-            i[n] += float(currents[t, n])
-            row.append(1.0 if fired else 0.0)
-        spikes.append(row)
-    return torch.tensor(spikes, dtype=f64), tensor(v), tensor(i), tensor(b)
+def lsnn_neuron(p, dt):
+    """The LSNN equations of one neuron on Python floats, for :func:`reference_run`."""
+
+    def step(state, x):
+        v, i, b = state
+        v_next = v + dt * p.tau_mem_inv * (p.v_leak - v + i)
+        i -= dt * p.tau_syn_inv * i
+        b += dt * p.tau_adapt_inv * (p.v_th - b)
+        fired = v_next > b
+        b += p.beta if fired else 0.0
+        i += x
+        return fired, (p.v_reset if fired else v_next, i, b)
+
+    return step
 
 
 PARAMETERS = [
@@ -154,24 +151,14 @@ PARAMETERS = [
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_long_run_matches_a_plain_reference_loop(p):
     currents = 40.0 * torch.rand(300, 4, generator=torch.Generator().manual_seed(3), dtype=f64)
-    expected_z, expected_v, expected_i, expected_b = reference_lsnn_run(currents, p, 0.001)
+    reference = reference_run(currents, (p.v_leak, 0.0, p.v_th), lsnn_neuron(p, 0.001))
     z, s = snn.LSNN(p).double()(currents.unsqueeze(1))
-    assert expected_z.sum() > 20
-    assert torch.equal(z.squeeze(1), expected_z)
-    torch.testing.assert_close(s.v.squeeze(0), expected_v)
-    torch.testing.assert_close(s.i.squeeze(0), expected_i)
-    torch.testing.assert_close(s.b.squeeze(0), expected_b)
+    assert_matches_reference(z.squeeze(1), s, reference, ("v", "i", "b"))
 
 
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_recurrent_layer_with_identity_input_and_no_recurrence_equals_the_feed_forward_layer(p):
-    x = 40.0 * torch.rand(50, 2, 3, generator=torch.Generator().manual_seed(4), dtype=f64)
-    recurrent = snn.LSNNRecurrent(3, 3, p, input_weights=torch.eye(3), recurrent_weights=torch.zeros(3, 3)).double()
-    z_rec, s_rec = recurrent(x)
-    z_ff, s_ff = snn.LSNN(p).double()(x)
-    assert z_ff.sum() > 10
-    assert torch.equal(z_rec, z_ff)
-    assert torch.equal(s_rec.v, s_ff.v) and torch.equal(s_rec.b, s_ff.b) and torch.equal(s_rec.i, s_ff.i)
+    assert_recurrent_layer_with_identity_input_equals_feed_forward(snn.LSNNRecurrent, snn.LSNN, p)
 
 
 def test_bad_input_and_foreign_state_are_refused():

@@ -72,6 +72,18 @@ def lif_integrate(
     return z, v_new, i_decayed
 
 
+def recurrent_current(
+    i: Tensor, input_tensor: Tensor, z: Tensor, input_weights: Tensor, recurrent_weights: Tensor
+) -> Tensor:
+    r"""The current jump of a recurrent neuron,
+    :math:`i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z` (summed in this order)."""
+    return (
+        i
+        + torch.nn.functional.linear(input_tensor, input_weights)
+        + torch.nn.functional.linear(z, recurrent_weights)
+    )
+
+
 def lif_feed_forward_step(
     input_tensor: Tensor, state: LIFFeedForwardState, p: LIFParameters, dt: float = 0.001
 ) -> Tuple[Tensor, LIFFeedForwardState]:
@@ -92,10 +104,6 @@ def lif_step(
     r"""One Euler step of a recurrent LIF neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_integrate`. As in norse, the reset passes no gradient through :math:`z`."""
-    i_jump = (
-        state.i
-        + torch.nn.functional.linear(input_tensor, input_weights)
-        + torch.nn.functional.linear(state.z, recurrent_weights)
-    )
+    i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
     z, v, i = lif_integrate(state.v, i_jump, p, dt, detach_reset=True)
     return z, LIFState(z, v, i)

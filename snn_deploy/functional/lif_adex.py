@@ -19,9 +19,9 @@ reset passes gradient through :math:`z` in both the feed-forward and the recurre
 
 from typing import NamedTuple, Tuple
 
-import torch
 from torch import Tensor
 
+from snn_deploy.functional.lif import recurrent_current
 from snn_deploy.functional.lif_ex import exponential_leak
 from snn_deploy.functional.threshold import threshold
 
@@ -110,10 +110,6 @@ def lif_adex_step(
     r"""One Euler step of a recurrent LIFAdEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_adex_integrate`."""
-    i_jump = (
-        state.i
-        + torch.nn.functional.linear(input_tensor, input_weights)
-        + torch.nn.functional.linear(state.z, recurrent_weights)
-    )
+    i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
     z, v, i, a = lif_adex_integrate(state.v, i_jump, state.a, p, dt)
     return z, LIFAdExState(z, v, i, a)

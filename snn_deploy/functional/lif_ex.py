@@ -19,6 +19,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.lif import recurrent_current
 from snn_deploy.functional.threshold import threshold
 
 
@@ -99,10 +100,6 @@ def lif_ex_step(
     r"""One Euler step of a recurrent LIFEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_ex_integrate`."""
-    i_jump = (
-        state.i
-        + torch.nn.functional.linear(input_tensor, input_weights)
-        + torch.nn.functional.linear(state.z, recurrent_weights)
-    )
+    i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
     z, v, i = lif_ex_integrate(state.v, i_jump, p, dt)
     return z, LIFExState(z, v, i)

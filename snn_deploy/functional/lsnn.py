@@ -23,9 +23,9 @@ no gradient through :math:`z` in the reset and the threshold jump; the feed-forw
 
 from typing import NamedTuple, Tuple
 
-import torch
 from torch import Tensor
 
+from snn_deploy.functional.lif import recurrent_current
 from snn_deploy.functional.threshold import threshold
 
 
@@ -112,9 +112,5 @@ def lsnn_step(
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{last}}`, with the
     spikes :math:`z_{\text{last}}` of the previous step as in norse."""
     z, v, i, b = lsnn_integrate(state.v, state.i, state.b, p, dt, detach_reset=True)
-    i_new = (
-        i
-        + torch.nn.functional.linear(input_tensor, input_weights)
-        + torch.nn.functional.linear(state.z, recurrent_weights)
-    )
+    i_new = recurrent_current(i, input_tensor, state.z, input_weights, recurrent_weights)
     return z, LSNNState(z, v, i_new, b)

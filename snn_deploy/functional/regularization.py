@@ -1,6 +1,6 @@
 """Accumulators that collect a quantity of a network's run for a regularisation term in the loss."""
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Tuple
 
 from torch import Tensor
 
@@ -16,6 +16,11 @@ def voltage_accumulator(z: Tensor, state: Any, accumulated: Optional[Tensor] = N
     return state.v if accumulated is None else accumulated + state.v
 
 
-def regularize_step(z: Tensor, state: Any, accumulator=spike_accumulator, accumulated: Optional[Any] = None):
+def regularize_step(
+    z: Tensor,
+    state: Any,
+    accumulator: Callable[[Tensor, Any, Optional[Any]], Any] = spike_accumulator,
+    accumulated: Optional[Any] = None,
+) -> Tuple[Tensor, Any]:
     """Return ``(z, accumulator(z, state, accumulated))``: the spikes pass through unchanged."""
     return z, accumulator(z, state, accumulated)

@@ -19,7 +19,7 @@ from snn_deploy.functional.izhikevich import (
     izhikevich_feed_forward_step,
     izhikevich_recurrent_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell, _float_dtype
 
 
 def _behavior_parameters(owner: Any, spiking_method: Any) -> IzhikevichParameters:
@@ -36,9 +36,7 @@ class _IzhikevichInitialState:
 
     def _register_initial_state(self, s: IzhikevichState) -> None:
         for name, value in (("initial_v", s.v), ("initial_u", s.u)):
-            value = torch.as_tensor(value).detach()
-            dtype = value.dtype if value.is_floating_point() else torch.get_default_dtype()
-            self.register_buffer(name, value.to(dtype).clone())
+            self.register_buffer(name, torch.as_tensor(value, dtype=_float_dtype(value)).detach().clone())
 
 
 class _IzhikevichFeedForward(_IzhikevichInitialState):
