@@ -115,3 +115,25 @@ def test_regularization_cell_sums_voltages_with_the_voltage_accumulator():
 def test_regularization_cell_with_a_custom_accumulator_refuses_to_script():
     with pytest.raises(TypeError, match="only spike_accumulator and voltage_accumulator script"):
         torch.jit.script(snn.RegularizationCell(lambda z, s, a: z))
+
+
+def test_sequential_state_initial_state_is_the_state_forward_starts_from():
+    torch.manual_seed(0)
+    model = snn.SequentialState(snn.Lift(nn.Linear(3, 4)), snn.LIF(), snn.LIFRecurrent(4, 2), snn.LI())
+    x = 200.0 * torch.rand(5, 2, 3)
+    state = model.initial_state(x)
+    assert state[0] is None
+    assert torch.equal(state[1].v, torch.zeros(2, 4)) and torch.equal(state[2].z, torch.zeros(2, 2))
+    assert state[3].v.shape == (2, 2)
+    out, final = model(x, state)
+    expected, expected_final = model(x)
+    assert torch.equal(out, expected) and torch.equal(final[3].v, expected_final[3].v)
+
+
+def test_sequential_state_initial_state_names_a_stateful_layer_without_one():
+    class Stateful(nn.Module):
+        def forward(self, x, state=None):
+            return x, state
+
+    with pytest.raises(TypeError, match="Stateful keeps a state but has no initial_state"):
+        snn.SequentialState(Stateful()).initial_state(torch.zeros(2, 3))

@@ -47,6 +47,27 @@ class SequentialState(nn.Sequential):
             handle.remove()
         self.forward_state_hooks.clear()
 
+    @torch.jit.unused
+    def initial_state(self, input_tensor: Tensor) -> List[Optional[Any]]:
+        """The state list ``forward(input_tensor)`` starts from: each stateful layer's
+        ``initial_state`` for the input that reaches it (found by running the layers in order
+        from their initial states), ``None`` for stateless layers."""
+        state: List[Optional[Any]] = []
+        for module, stateful in zip(self, self.stateful_layers):
+            layer_state = None
+            if stateful:
+                if not hasattr(module, "initial_state"):
+                    raise TypeError(
+                        f"SequentialState: layer {type(module).__name__} keeps a state but has no "
+                        "initial_state(input) method"
+                    )
+                layer_state = module.initial_state(input_tensor)
+                input_tensor, _ = module(input_tensor, layer_state)
+            else:
+                input_tensor = module(input_tensor)
+            state.append(layer_state)
+        return state
+
     def forward(
         self, input_tensor: Tensor, state: Optional[List[Optional[Any]]] = None
     ) -> Tuple[Tensor, List[Optional[Any]]]:

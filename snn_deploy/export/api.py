@@ -1,0 +1,174 @@
+"""``to_onnx``, ``to_torchscript``, ``to_pt2`` and ``export``: describe, export, validate, write.
+
+The example input is one call of the artifact: ``(T, B, ...)`` in sequence mode (``(B, ...)`` for
+an encoder, which makes the ``T`` steps itself), ``(B, ...)`` in step mode, for cells and
+sequence models alike. Its batch size is free (the artifact's batch axis is dynamic); its
+values set the distribution of the fresh validation inputs.
+"""
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Dict, Optional
+
+import onnx
+import torch
+from torch import Tensor, nn
+
+from snn_deploy.errors import ExportError
+from snn_deploy.export import onnx_format, pt2_format, torchscript_format
+from snn_deploy.export.compare import summary
+from snn_deploy.export.describe import Signature, describe
+from snn_deploy.export.files import atomic_file, check_target
+from snn_deploy.export.metadata import manifest_for
+from snn_deploy.export.reference import REFERENCE_KEY, encode
+from snn_deploy.export.validation import validate as validate_against_eager
+from snn_deploy.manifest import MANIFEST_KEY, Manifest
+
+FORMATS: Dict[str, ModuleType] = {module.NAME: module for module in (onnx_format, torchscript_format, pt2_format)}
+
+
+@dataclass
+class ExportReport:
+    """The written artifact: its manifest (with the validation summary), the time spent
+    exporting (without validation) and validating, and its size."""
+
+    path: Path
+    manifest: Manifest
+    export_seconds: float
+    validation_seconds: float
+    file_bytes: int
+
+    @property
+    def validation(self) -> Dict[str, Any]:
+        return self.manifest.validation
+
+    def __str__(self) -> str:
+        m = self.manifest
+        lines = [
+            f"{self.path}: {m.format} {m.mode} artifact"
+            + (f", T={m.time_steps}" if m.time_steps else "")
+            + f", {self.file_bytes} bytes, exported in {self.export_seconds:.2f} s"
+        ]
+        if self.validation:
+            lines.append(
+                f"validated in {self.validation_seconds:.2f} s at batch {self.validation['batch']}: "
+                + "; ".join(summary(self.validation["outputs"]))
+            )
+        return "\n".join(lines)
+
+
+def _exported_program(signature: Signature) -> torch.export.ExportedProgram:
+    try:
+        return torch.export.export(
+            signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes()
+        )
+    except Exception as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"torch.export failed for {type(signature.boundary.model).__name__}: {message}") from None
+
+
+def _export(
+    format_name: str,
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    step: bool,
+    validate: bool,
+    overwrite: bool,
+    seed: int,
+    build_options: Dict[str, Any],
+) -> ExportReport:
+    target = check_target(path, overwrite)
+    artifact_format = FORMATS[format_name]
+    if not isinstance(model, nn.Module):
+        raise ExportError(f"expected a torch.nn.Module to export, got {type(model).__name__}")
+    training = model.training
+    start = time.perf_counter()
+    try:
+        model.eval()
+        with torch.no_grad():
+            signature = describe(model, example_input, step)
+            built = artifact_format.build(_exported_program(signature), signature, **build_options)
+        options = dict(build_options)
+        versions = {}
+        if format_name == "onnx":
+            options["opset"] = onnx_format.opset_of(built)
+            versions["onnx"] = onnx.__version__
+        manifest = manifest_for(signature, format_name, options, **versions)
+        export_seconds = time.perf_counter() - start
+        validation_seconds = 0.0
+        with atomic_file(target) as temporary:
+            artifact_format.save(built, temporary, {MANIFEST_KEY: manifest.to_json()})
+            if validate:
+                start = time.perf_counter()
+                runner = artifact_format.load(temporary, aoti=bool(build_options.get("aoti")))
+                batch = max(example_input.shape[signature.input_batch_axis], 2) + 1
+                manifest.validation, recorded = validate_against_eager(runner, signature, example_input, batch, seed)
+                del runner
+                validation_seconds = time.perf_counter() - start
+                extras = {MANIFEST_KEY: manifest.to_json(), REFERENCE_KEY: encode(recorded)}
+                artifact_format.save(built, temporary, extras)
+    finally:
+        model.train(training)
+    return ExportReport(target, manifest, export_seconds, validation_seconds, target.stat().st_size)
+
+
+def to_onnx(
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    *,
+    step: bool = False,
+    opset: Optional[int] = None,
+    validate: bool = True,
+    overwrite: bool = False,
+    seed: int = 0,
+) -> ExportReport:
+    """Export to ONNX (``opset=None``: the exporter's default) that a stock
+    ``onnxruntime.InferenceSession`` runs; the manifest is in the model's ``metadata_props``."""
+    return _export("onnx", model, example_input, path, step, validate, overwrite, seed, {"opset": opset})
+
+
+def to_torchscript(
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    *,
+    step: bool = False,
+    validate: bool = True,
+    overwrite: bool = False,
+    seed: int = 0,
+) -> ExportReport:
+    """Export to TorchScript (``torch.jit.load`` runs it); the manifest is an extra file."""
+    return _export("torchscript", model, example_input, path, step, validate, overwrite, seed, {})
+
+
+def to_pt2(
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    *,
+    step: bool = False,
+    aoti: bool = False,
+    validate: bool = True,
+    overwrite: bool = False,
+    seed: int = 0,
+) -> ExportReport:
+    """Export with ``torch.export`` to a ``.pt2`` file (``torch.export.load`` runs it), or with
+    ``aoti=True`` to an AOTInductor package (``torch._inductor.aoti_load_package``; slow to build)."""
+    return _export("pt2", model, example_input, path, step, validate, overwrite, seed, {"aoti": aoti})
+
+
+EXPORTERS = {".onnx": to_onnx, ".ts": to_torchscript, ".pt": to_torchscript, ".pt2": to_pt2}
+
+
+def export(model: nn.Module, example_input: Tensor, path: "os.PathLike[str] | str", **options: Any) -> ExportReport:
+    """Export in the format of ``path``'s suffix: ``.onnx``, ``.ts``/``.pt`` or ``.pt2``; ``options``
+    go to :func:`to_onnx`, :func:`to_torchscript` or :func:`to_pt2`."""
+    exporter = EXPORTERS.get(Path(path).suffix.lower())
+    if exporter is None:
+        raise ExportError(f"cannot tell the format of {path}: use a suffix of {', '.join(EXPORTERS)}")
+    return exporter(model, example_input, path, **options)

@@ -1,0 +1,149 @@
+"""The flat module at the artifact boundary: ``forward(input, *state) -> (output, *new_state)``.
+
+Models come in three kinds, told apart by :func:`model_kind`:
+
+* ``cell``: one time step ``(B, ...)`` with state (:class:`SNNCell`, :class:`SNNRecurrentCell`);
+* ``encoder``: ``(B, ...)`` to a ``(T, B, ...)`` spike train, no state (a ``seq_length`` attribute,
+  alone or as the first layer of a container);
+* ``sequence``: everything else, on ``(T, B, ...)`` (layers, ``SequentialState``, ``Lift``, ...).
+
+Sequence mode of a cell loops it over the ``T`` steps of its input; step mode of a sequence model
+runs it on a length-1 sequence. So a step artifact holds one step, whatever ``T`` is.
+"""
+
+import inspect
+from typing import Any, List, Optional, Tuple
+
+import torch
+from torch import Tensor, nn
+
+from snn_deploy.errors import ExportError
+from snn_deploy.module.regularization import RegularizationCell
+from snn_deploy.module.sequential import is_stateful
+from snn_deploy.module.snn import SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.state import named_leaves, named_tensors, rebuild
+
+KINDS = ("cell", "sequence", "encoder")
+
+
+def _is_encoder(model: nn.Module) -> bool:
+    if isinstance(getattr(model, "seq_length", None), int):
+        return True
+    return isinstance(model, nn.Sequential) and len(model) > 0 and _is_encoder(model[0])
+
+
+def model_kind(model: nn.Module) -> str:
+    """``cell``, ``encoder`` or ``sequence`` (see the module docstring)."""
+    if isinstance(model, (SNNCell, SNNRecurrentCell)) and not isinstance(model, SNNRecurrent):
+        return "cell"
+    return "encoder" if _is_encoder(model) else "sequence"
+
+
+def check_exportable(model: nn.Module) -> None:
+    """Raise :class:`ExportError` naming the first module whose state cannot be flattened."""
+    if not isinstance(model, nn.Module):
+        raise ExportError(f"expected a torch.nn.Module to export, got {type(model).__name__}")
+    for name, module in model.named_modules():
+        where = f"'{name}' ({type(module).__name__})" if name else type(module).__name__
+        if isinstance(module, RegularizationCell):
+            raise ExportError(
+                f"{where} keeps its running total in a module attribute, a training-time helper "
+                "that cannot be exported; remove it from the model before export"
+            )
+        if isinstance(module, nn.RNNBase):
+            raise ExportError(
+                f"{where}: torch RNN layers are not supported at the artifact boundary; "
+                "use the snn_deploy recurrent layers (e.g. LIFRecurrent)"
+            )
+        if is_stateful(module) and not hasattr(module, "initial_state"):
+            raise ExportError(
+                f"{where} keeps a state but has no initial_state(input) method, so its state "
+                "cannot be flattened into named artifact inputs"
+            )
+    extra = _extra_call_arguments(model)
+    if extra:
+        raise ExportError(
+            f"{type(model).__name__} takes {', '.join(extra)} as call arguments besides its input; "
+            "an artifact takes one input tensor (and the state): wrap it in a module that owns them"
+        )
+
+
+def _extra_call_arguments(model: nn.Module) -> List[str]:
+    """Required ``forward`` arguments besides the input (and ``state``)."""
+    parameters = list(inspect.signature(model.forward).parameters.values())[1:]
+    return [
+        p.name
+        for p in parameters
+        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+
+
+def native_input(kind: str, step: bool, input_tensor: Tensor) -> Tensor:
+    """The input the model itself takes for one call of the artifact's input: the first step of
+    a cell's sequence, a length-1 sequence of a sequence model's step."""
+    if kind == "cell" and not step:
+        return input_tensor[0]
+    if kind == "sequence" and step:
+        return input_tensor.unsqueeze(0)
+    return input_tensor
+
+
+def initial_state(model: nn.Module, kind: str, step: bool, input_tensor: Tensor) -> Any:
+    """The model's initial state for the artifact input ``input_tensor`` (``None`` if stateless)."""
+    if not is_stateful(model):
+        return None
+    return model.initial_state(native_input(kind, step, input_tensor))
+
+
+def _placeholders(state: Any) -> Any:
+    """The state's structure with its tensors replaced by empty placeholders (no data kept)."""
+    leaves = iter([torch.empty(0) for _ in named_tensors(state)])
+    return rebuild(state, leaves)
+
+
+class Boundary(nn.Module):
+    """Wrap ``model`` as ``forward(input, *state_tensors) -> (output, *new_state_tensors)``, the
+    state tensors in :func:`snn_deploy.state.named_tensors` order of ``state_template``."""
+
+    def __init__(self, model: nn.Module, kind: str, step: bool, state_template: Any):
+        super().__init__()
+        self.model = model
+        self.kind = kind
+        self.step = step
+        self.stateful = state_template is not None
+        self.template = _placeholders(state_template)
+
+    def forward(self, input_tensor: Tensor, *state_tensors: Tensor) -> Tuple[Tensor, ...]:
+        state = rebuild(self.template, iter(state_tensors)) if self.stateful else None
+        if self.kind == "cell" and not self.step:
+            output, state = self._over_time(input_tensor, state)
+        elif self.kind == "sequence" and self.step:
+            output, state = self._call(input_tensor.unsqueeze(0), state)
+            output = output.squeeze(0)
+        else:
+            output, state = self._call(input_tensor, state)
+        return (output, *[tensor for _, tensor in named_tensors(state)])
+
+    def _over_time(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, state = self._call(input_t, state)
+            outputs.append(output)
+        return torch.stack(outputs), state
+
+    def _call(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Optional[Any]]:
+        if self.stateful:
+            result = self.model(input_tensor, state)
+        else:
+            result = self.model(input_tensor)
+        output, new_state = result if self.stateful and isinstance(result, tuple) else (result, None)
+        if not isinstance(output, Tensor):
+            raise ExportError(
+                f"{type(self.model).__name__} returns {type(result).__name__}; expected a tensor, "
+                "or (tensor, state) from a stateful module"
+            )
+        if self.stateful and [name for name, _ in named_leaves(new_state)] != [
+            name for name, _ in named_leaves(state)
+        ]:
+            raise ExportError(f"{type(self.model).__name__} returns a state of another structure than it takes")
+        return output, new_state

@@ -1,0 +1,44 @@
+"""``.pt2`` artifacts: ``torch.export.save`` of the exported program, or (``aoti=True``) an
+AOTInductor package; the manifest is an extra file of the archive in both."""
+
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Dict, List
+
+import numpy as np
+import torch
+
+from snn_deploy.errors import ExportError
+from snn_deploy.export.describe import Signature
+from snn_deploy.export.zip_extras import add_extras
+
+NAME = "pt2"
+
+
+def build(program: torch.export.ExportedProgram, signature: Signature, aoti: bool = False) -> Any:
+    """The program itself, or the bytes of its AOTInductor package (compiled here, slow)."""
+    if not aoti:
+        return program
+    with tempfile.TemporaryDirectory() as directory:
+        package = Path(directory) / "model.pt2"
+        try:
+            torch._inductor.aoti_compile_and_package(program, package_path=str(package))
+        except Exception as error:
+            raise ExportError(f"AOTInductor compilation failed: {error}") from None
+        return package.read_bytes()
+
+
+def save(built: Any, path: Path, extras: Dict[str, str]) -> None:
+    if isinstance(built, bytes):
+        path.write_bytes(built)
+        add_extras(path, extras)
+    else:
+        torch.export.save(built, str(path), extra_files=extras)
+
+
+def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
+    if aoti:
+        module = torch._inductor.aoti_load_package(str(path))
+    else:
+        module = torch.export.load(str(path)).module()
+    return lambda arrays: [tensor.detach().numpy() for tensor in module(*[torch.from_numpy(a) for a in arrays])]

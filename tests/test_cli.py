@@ -1,0 +1,69 @@
+"""``snn-deploy export``, ``inspect`` and ``validate`` as a new user would run them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from snn_deploy.cli import COMMANDS, main
+
+
+def test_export_inspect_validate_in_a_subprocess(tmp_path):
+    path = tmp_path / "lif.onnx"
+    command = [sys.executable, "-m", "snn_deploy.cli"]
+    exported = subprocess.run(
+        command + ["export", "snn_deploy:LIFCell", "--input-shape", "5", "--input-scale", "300", "-T", "4", "-o", str(path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert "onnx sequence artifact, T=4" in exported.stdout and "output: spikes 100% equal" in exported.stdout
+    inspected = subprocess.run(command + ["inspect", str(path)], capture_output=True, text=True, check=True)
+    manifest = json.loads(inspected.stdout)
+    assert manifest["model"]["tree"]["class"] == "snn_deploy.module.lif.LIFCell" and manifest["time_steps"] == 4
+    validated = subprocess.run(command + ["validate", str(path)], capture_output=True, text=True, check=True)
+    assert "matches its recorded eager reference" in validated.stdout
+
+
+def test_factory_with_example_shape_checkpoint_and_step_mode(tmp_path, capsys):
+    import torch
+
+    from export_factories import small_network
+
+    checkpoint = tmp_path / "weights.pt"
+    torch.save({"state_dict": small_network()[0].state_dict()}, checkpoint)
+    path = tmp_path / "net.pt2"
+    argv = ["export", "export_factories:small_network", "-o", str(path), "--mode", "step", "--checkpoint", str(checkpoint)]
+    assert main(argv) == 0
+    assert "pt2 step artifact" in capsys.readouterr().out
+    assert main(["inspect", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["inputs"][0]["shape"] == [None, 3]
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["export", "nowhere.module:f", "-o", "x.onnx"], "cannot import 'nowhere.module'"),
+        (["export", "export_factories", "-o", "x.onnx"], "must look like pkg.module:function"),
+        (["export", "export_factories:not_a_model", "-o", "x.onnx"], "returned int, not a torch.nn.Module"),
+        (["export", "snn_deploy:LIF", "-o", "x.onnx"], "pass --input-shape"),
+        (["export", "export_factories:small_network", "-o", "x.onnx", "--checkpoint", "missing.pt"], "cannot load checkpoint"),
+        (["inspect", "missing.onnx"], "no such file"),
+        (["validate", "missing.onnx"], "no such file"),
+    ],
+)
+def test_errors_print_one_line_and_exit_non_zero(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_existing_output_is_refused(tmp_path, capsys):
+    (tmp_path / "x.onnx").write_text("keep")
+    assert main(["export", "snn_deploy:LIF", "--input-shape", "2", "-o", str(tmp_path / "x.onnx")]) == 1
+    assert "already exists" in capsys.readouterr().err and (tmp_path / "x.onnx").read_text() == "keep"
+
+
+def test_the_command_table_is_open_for_more_commands():
+    assert {"export", "inspect", "validate"} <= set(COMMANDS)
