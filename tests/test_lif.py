@@ -133,3 +133,12 @@ def test_reset_of_the_recurrent_step_passes_no_gradient_through_z_as_in_norse():
     _, new = lif_step(torch.zeros(1, 1), state, torch.zeros(1, 1), torch.zeros(1, 1), p)
     new.v.sum().backward()
     assert v.grad.item() == pytest.approx(0.0)  # fired: v_new = v_reset, and z is detached in the reset
+
+
+def test_layers_trace_with_torch_jit_trace():
+    layer = snn.LIFRecurrent(3, 4)
+    x = 40.0 * torch.rand(5, 2, 3)
+    traced = torch.jit.trace(layer, (x,), check_trace=False)
+    expected_z, expected_state = layer(x)
+    z, state = traced(x)
+    assert torch.equal(z, expected_z) and torch.equal(state[1], expected_state.v)

@@ -29,14 +29,13 @@ class StateT:
     """Placeholder for a neuron model's state type inside the method templates below."""
 
 
-def _specialize(template: Callable, state_type: type) -> Callable:
-    """Copy ``template`` with ``StateT`` bound to ``state_type``, in its globals (which TorchScript
-    uses to resolve the names in the source) and in its annotations (which Python tools read)."""
+def _specialize(template: Callable, state_type: type, name: str) -> Callable:
+    """Copy ``template`` as method ``name`` with ``StateT`` bound to ``state_type``, in its globals
+    (which TorchScript uses to resolve the names in the source) and in its annotations (which
+    Python tools read)."""
     namespace = dict(template.__globals__, StateT=state_type)
-    function = types.FunctionType(
-        template.__code__, namespace, template.__name__, template.__defaults__, template.__closure__
-    )
-    function.__qualname__ = template.__qualname__
+    function = types.FunctionType(template.__code__, namespace, name, template.__defaults__, template.__closure__)
+    function.__qualname__ = name
     function.__doc__ = template.__doc__
     function.__annotations__ = {
         name: _substitute_state_type(hint, state_type)
@@ -239,9 +238,9 @@ class _NeuronModule(ParameterTupleModule):
         state_type = _step_state_type(cls)
         if state_type is None:
             return
-        cls.forward = _specialize(cls._forward_template, state_type)
-        cls.initial_state = _specialize(cls._initial_state_template, state_type)
-        cls.forward_any = torch.jit.export(_specialize(_forward_any, state_type))
+        cls.forward = _specialize(cls._forward_template, state_type, "forward")
+        cls.initial_state = _specialize(cls._initial_state_template, state_type, "initial_state")
+        cls.forward_any = _specialize(_forward_any, state_type, "forward_any")
 
 
 class SNNCell(_NeuronModule):
