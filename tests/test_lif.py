@@ -135,6 +135,7 @@ def test_reset_of_the_recurrent_step_passes_no_gradient_through_z_as_in_norse():
     assert v.grad.item() == pytest.approx(0.0)  # fired: v_new = v_reset, and z is detached in the reset
 
 
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
 def test_layers_trace_with_torch_jit_trace():
     layer = snn.LIFRecurrent(3, 4)
     x = 40.0 * torch.rand(5, 2, 3)
