@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test export bench clean
+.PHONY: test export bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(VENV)/.installed: pyproject.toml
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# Train (unless checkpointed), export, validate and serve the example networks; see export_examples/.
+export: $(VENV)/.installed
+	$(PY) -m export_examples
+
+# The standard workloads on every backend; results are appended to bench-results/results.jsonl.
+bench: $(VENV)/.installed
+	$(PY) -m snn_deploy.benchmarks
+
+bench-quick: $(VENV)/.installed
+	$(PY) -m snn_deploy.benchmarks --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""``make bench``: the standard workloads (shared/bench/workloads.md) on every backend."""

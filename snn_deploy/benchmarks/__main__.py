@@ -1,0 +1,33 @@
+"""``make bench`` / ``python -m snn_deploy.benchmarks [--quick] [--workloads W1,W2] [--backends ...]``."""
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
+from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
+
+ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="The standard SNN workloads on every backend.")
+    parser.add_argument("--quick", action="store_true", help="small shapes: a smoke run in seconds")
+    parser.add_argument("--workloads", default=",".join(ALL_WORKLOADS))
+    parser.add_argument("--backends", default=",".join(BACKENDS), help=f"any of {', '.join([*BACKENDS, *SLOW_BACKENDS])}")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
+    args = parser.parse_args(argv)
+    device = torch.device(args.device)
+    results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
+    print(format_table(results))
+    append_results(results, args.results, device, args.quick)
+    print(f"\nappended {len(results)} results to {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Backends: how a workload's model runs as a whole sequence and as a stream of single steps.
+
+Each backend turns ``(model, example, workdir)`` into a :class:`Runner`: ``run(x)`` processes a
+whole ``(T, B, ...)`` input; ``stream(batch)`` returns a function that processes one ``(B, ...)``
+step with its state carried. Artifact backends export with :mod:`snn_deploy.export` and run
+through :mod:`snn_deploy.runtime`, exactly as a deployment would.
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional
+
+import torch
+from torch import Tensor, nn
+
+from snn_deploy import export, runtime
+
+StepFunction = Callable[[Any], Any]
+
+
+@dataclass
+class Runner:
+    """``run(x)`` for a whole sequence; ``stream(batch)`` gives a per-step function (or None);
+    ``prepare_seconds`` is the time spent compiling or exporting."""
+
+    run: Optional[Callable[[Any], Any]]
+    stream: Optional[Callable[[int], StepFunction]]
+    prepare_seconds: float
+    to_input: Callable[[Tensor], Any] = lambda x: x
+
+
+def _module_stream(module: Callable, model: nn.Module) -> Callable[[int], StepFunction]:
+    def start(batch: int) -> StepFunction:
+        state = [None]
+
+        def step(x_t: Tensor) -> Tensor:
+            output, state[0] = module(x_t.unsqueeze(0), state[0])
+            return output
+
+        return step
+
+    return start
+
+
+def eager(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
+    return Runner(run=model, stream=_module_stream(model, model), prepare_seconds=0.0)
+
+
+def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
+    """``torch.compile(fullgraph=True)``; compile time is measured on the first call."""
+    sequence = torch.compile(model, fullgraph=True, dynamic=False)
+    start = time.perf_counter()
+    sequence(example)
+    seconds = time.perf_counter() - start
+    stepper = torch.compile(model, fullgraph=True, dynamic=False)
+    return Runner(run=sequence, stream=_module_stream(stepper, model), prepare_seconds=seconds)
+
+
+def torchscript(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
+    start = time.perf_counter()
+    scripted = torch.jit.freeze(torch.jit.script(model.eval()))
+    scripted(example)
+    return Runner(run=scripted, stream=None, prepare_seconds=time.perf_counter() - start)
+
+
+def _artifact_backend(exporter: Callable, suffix: str, numpy_io: bool, **options: Any) -> Callable:
+    def build(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
+        start = time.perf_counter()
+        sequence_path = workdir / f"sequence{suffix}"
+        step_path = workdir / f"step{suffix}"
+        exporter(model, example, sequence_path, overwrite=True, validate=False, **options)
+        exporter(model, example[0], step_path, step=True, overwrite=True, validate=False, **options)
+        seconds = time.perf_counter() - start
+        session = runtime.load(sequence_path, threads=torch.get_num_threads())
+        step_session = runtime.load(step_path, threads=torch.get_num_threads())
+
+        def run(x: Any) -> Any:
+            return session.run(x)
+
+        def stream(batch: int) -> StepFunction:
+            return step_session.stream(batch).step
+
+        convert = (lambda x: x.cpu().numpy()) if numpy_io else (lambda x: x)
+        return Runner(run=run, stream=stream, prepare_seconds=seconds, to_input=convert)
+
+    return build
+
+
+BACKENDS: Dict[str, Callable[[nn.Module, Tensor, Path], Runner]] = {
+    "eager": eager,
+    "compile": compiled,
+    "torchscript": torchscript,
+    "onnxruntime": _artifact_backend(export.to_onnx, ".onnx", numpy_io=True),
+    "torchscript-artifact": _artifact_backend(export.to_torchscript, ".ts", numpy_io=False),
+    "pt2": _artifact_backend(export.to_pt2, ".pt2", numpy_io=False),
+}
+SLOW_BACKENDS = {"aoti": _artifact_backend(export.to_pt2, ".aoti.pt2", numpy_io=False, aoti=True)}
+
+
+def comparators() -> Dict[str, str]:
+    """Other SNN libraries that happen to be importable (never dependencies of snn_deploy)."""
+    found = {}
+    for name in ("norse", "snntorch", "spikingjelly"):
+        try:
+            found[name] = getattr(__import__(name), "__version__", "unknown")
+        except Exception:
+            continue
+    return found

@@ -1,0 +1,171 @@
+"""Run the workloads on the backends, print a table and append JSON lines to a results file.
+
+Every figure is a median (and p99) of repeated calls after warm-up; ratios compare backends
+measured in the same run, since absolute times hold only for the machine and the moment.
+"""
+
+import json
+import platform
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import numpy as np
+import torch
+
+import snn_deploy
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner, comparators
+from snn_deploy.benchmarks.timing import measure
+from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
+
+
+@dataclass
+class Result:
+    workload: str
+    backend: str
+    shape: str
+    median_ms: float
+    p99_ms: float
+    rate: float
+    unit: str
+    prepare_s: float
+    ratio_to_eager: Optional[float] = None
+    ratio_to_floor: Optional[float] = None
+
+
+def _synchronize(device: torch.device):
+    return torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+
+
+def _sequence_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
+    data = runner.to_input(x)
+    timing = measure(lambda: runner.run(data), repeats=repeats, synchronize=_synchronize(device))
+    return Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
+                  workload.units / timing.median, f"{workload.unit_name}/s", runner.prepare_seconds)
+
+
+def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device) -> Result:
+    """Per-step latency of a stream at batch 1 over the workload's steps (state carried)."""
+    step = runner.stream(x.shape[1])
+    steps = [runner.to_input(x_t) for x_t in x]
+    for x_t in steps[:10]:
+        step(x_t)
+    sync = _synchronize(device)
+    latencies = []
+    for x_t in steps:
+        start = time.perf_counter()
+        step(x_t)
+        sync()
+        latencies.append(time.perf_counter() - start)
+    micros = np.asarray(latencies) * 1e6
+    median = float(np.median(micros))
+    return Result(workload.name, name, workload.description, median / 1e3, float(np.percentile(micros, 99)) / 1e3,
+                  1e6 / median, "steps/s", runner.prepare_seconds)
+
+
+def _training_result(workload: Workload, name: str, model: torch.nn.Module, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
+    forward = torch.compile(model, fullgraph=True) if name == "compile" else model
+
+    def step():
+        output, _ = forward(x)
+        output.sum().backward()
+
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    timing = measure(step, repeats=repeats, warmup=1, synchronize=_synchronize(device))
+    result = Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
+                    workload.units / timing.median, "samples/s", 0.0)
+    if device.type == "cuda":
+        result.unit += f", peak {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB"
+    return result
+
+
+def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int) -> List[Result]:
+    """Measure every workload of ``names`` on every backend of ``backend_names``."""
+    available = {**BACKENDS, **SLOW_BACKENDS}
+    results: List[Result] = []
+    table = workloads(quick)
+    for name in names:
+        workload = table[name]
+        model, x = workload.build(device)
+        model.eval()
+        if workload.training:
+            if device.type != "cuda":
+                continue
+            model.train()
+            results += [_training_result(workload, backend, model, x, device, repeats) for backend in ("eager", "compile")]
+            continue
+        group: List[Result] = []
+        if name == "W1":
+            timing = measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))
+            group.append(Result(name, "floor", workload.description, timing.median * 1e3, timing.p99 * 1e3,
+                                workload.units / timing.median, f"{workload.unit_name}/s", 0.0))
+        with tempfile.TemporaryDirectory() as workdir, torch.inference_mode(mode=not workload.streaming):
+            for backend in backend_names:
+                try:
+                    with torch.inference_mode():
+                        runner = available[backend](model, x if not workload.streaming else x[:1], Path(workdir))
+                    if workload.streaming:
+                        if runner.stream is None:
+                            continue
+                        with torch.inference_mode():
+                            group.append(_stream_result(workload, backend, runner, x, device))
+                    else:
+                        with torch.inference_mode():
+                            group.append(_sequence_result(workload, backend, runner, x, device, repeats))
+                except Exception as error:  # a backend that fails is reported, the suite goes on
+                    print(f"{name} {backend}: FAILED: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
+        results += _with_ratios(group)
+    return results
+
+
+def _with_ratios(group: List[Result]) -> List[Result]:
+    eager = next((r.median_ms for r in group if r.backend == "eager"), None)
+    floor = next((r.median_ms for r in group if r.backend == "floor"), None)
+    for result in group:
+        result.ratio_to_eager = result.median_ms / eager if eager else None
+        result.ratio_to_floor = result.median_ms / floor if floor else None
+    return group
+
+
+def machine() -> Dict[str, str]:
+    info = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "threads": str(torch.get_num_threads()),
+        "torch": torch.__version__,
+        "snn_deploy": snn_deploy.__version__,
+    }
+    try:
+        import onnxruntime
+
+        info["onnxruntime"] = onnxruntime.__version__
+    except ImportError:
+        pass
+    if torch.cuda.is_available():
+        info["gpu"] = torch.cuda.get_device_name()
+    info.update({f"comparator_{name}": version for name, version in comparators().items()})
+    return info
+
+
+def format_table(results: List[Result]) -> str:
+    header = ("workload", "backend", "median ms", "p99 ms", "rate", "x eager", "x floor", "prepare s")
+    rows = [
+        (r.workload, r.backend, f"{r.median_ms:.3f}", f"{r.p99_ms:.3f}", f"{r.rate:.3g} {r.unit}",
+         f"{r.ratio_to_eager:.3f}" if r.ratio_to_eager else "-", f"{r.ratio_to_floor:.2f}" if r.ratio_to_floor else "-",
+         f"{r.prepare_s:.1f}")
+        for r in results
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
+
+
+def append_results(results: List[Result], path: Path, device: torch.device, quick: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    info = machine()
+    with path.open("a") as handle:
+        for result in results:
+            handle.write(json.dumps({"time": stamp, "device": device.type, "quick": quick, "machine": info, **asdict(result)}) + "\n")

@@ -1,0 +1,32 @@
+"""The benchmark suite's quick size runs end to end (so its code cannot rot); no timing asserted."""
+
+import json
+
+from snn_deploy.benchmarks.__main__ import main as bench_main
+from snn_deploy.benchmarks.suite import format_table, Result, _with_ratios
+from snn_deploy.benchmarks.timing import measure
+
+
+def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
+    results = tmp_path / "results.jsonl"
+    status = bench_main(["--quick", "--workloads", "W1,W3,W4", "--backends", "eager,torchscript,onnxruntime", "--repeats", "2", "--results", str(results)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    measured = {(line["workload"], line["backend"]) for line in lines}
+    assert {("W1", "floor"), ("W1", "eager"), ("W1", "onnxruntime"), ("W3", "torchscript"), ("W4", "onnxruntime")} <= measured
+    assert all(line["median_ms"] > 0 and line["machine"]["torch"] for line in lines)
+    assert "x eager" in printed and "W4" in printed
+
+
+def test_ratios_are_relative_to_eager_and_floor_of_the_same_run():
+    group = _with_ratios([Result("W1", "floor", "", 10.0, 11.0, 1.0, "", 0.0), Result("W1", "eager", "", 40.0, 41.0, 1.0, "", 0.0), Result("W1", "x", "", 20.0, 21.0, 1.0, "", 0.0)])
+    assert [r.ratio_to_eager for r in group] == [0.25, 1.0, 0.5]
+    assert [r.ratio_to_floor for r in group] == [1.0, 4.0, 2.0]
+    assert "x floor" in format_table(group)
+
+
+def test_measure_reports_median_and_p99_of_the_timed_calls():
+    calls = []
+    timing = measure(lambda: calls.append(1), repeats=5, warmup=2)
+    assert len(calls) == 7 and timing.runs == 5 and 0 <= timing.median <= timing.p99

@@ -1,0 +1,78 @@
+"""The example pipeline (``make export``) end to end at a reduced size, serving, and DDP training."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from export_examples.__main__ import main as export_main
+from export_examples.train import EXAMPLES
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACT_FILES = ("model.onnx", "model_step.onnx", "model.ts", "model.pt2", "test_set.npz", "raster.png")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """One reduced run of the pipeline: 1 epoch per example, everything else as ``make export``."""
+    root = tmp_path_factory.mktemp("examples")
+    status = export_main(["--epochs", "1", "--artifacts", str(root / "artifacts"), "--checkpoints", str(root / "checkpoints"), "--no-progress"])
+    return status, root
+
+
+def test_pipeline_exports_every_format_with_predictions_identical_to_eager(exported):
+    status, root = exported
+    assert status == 0
+    report = (root / "artifacts" / "report.md").read_text()
+    for name in EXAMPLES:
+        for file_name in ARTIFACT_FILES:
+            assert (root / "artifacts" / name / file_name).stat().st_size > 1000, (name, file_name)
+        rows = [line for line in report.splitlines() if line.startswith(f"| {name} |")]
+        assert len(rows) == 5  # eager + 4 artifacts
+        assert all(row.rstrip(" |").endswith("yes") for row in rows), rows
+
+
+def test_checkpoints_are_reused_and_load_into_the_example_model(exported):
+    _, root = exported
+    for name, example in EXAMPLES.items():
+        model = example.build_model()
+        model.load_state_dict(torch.load(root / "checkpoints" / f"{name}.pt", weights_only=True))
+
+
+def test_raster_plot_shows_spikes(exported):
+    import matplotlib.image
+
+    _, root = exported
+    for name in EXAMPLES:
+        picture = matplotlib.image.imread(root / "artifacts" / name / "raster.png")
+        assert picture.shape[0] > 300 and picture.std() > 0.05  # not a blank canvas
+
+
+def test_serve_streams_the_test_set_without_torch(exported):
+    _, root = exported
+    artifact = root / "artifacts" / "conv_digits" / "model.onnx"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "export_examples" / "serve.py"), str(artifact), "--stream-samples", "3"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "accuracy" in result.stdout and "p99" in result.stdout
+    assert "torch imported: False" in result.stdout
+
+
+def test_training_runs_under_torchrun_with_two_cpu_processes(tmp_path):
+    checkpoint = tmp_path / "ddp.pt"
+    environment = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+         "-m", "export_examples.train", "recurrent_digits", "--epochs", "1", "--checkpoint", str(checkpoint), "--no-progress"],
+        capture_output=True, text=True, timeout=600, env=environment, cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    model = EXAMPLES["recurrent_digits"].build_model()
+    model.load_state_dict(torch.load(checkpoint, weights_only=True))
+    assert all(np.isfinite(p.detach().numpy()).all() for p in model.parameters())
