@@ -39,8 +39,11 @@ class Signature:
         return [spec.name for spec in self.outputs]
 
     def dynamic_shapes(self) -> Tuple[Any, ...]:
-        """``torch.export`` dynamic shapes: the batch axes of the inputs share one ``Dim``."""
-        batch = torch.export.Dim("batch")
+        """``torch.export`` dynamic shapes: the batch axes of the inputs are dynamic. ``Dim.AUTO``
+        lets the exporter keep guards that hold for every batch of at least 1 but that it cannot
+        prove symbolically (views of folded ``T*B`` batches); validation then runs the artifact
+        at another batch size, so a batch that got fixed by mistake cannot pass unnoticed."""
+        batch = torch.export.Dim.AUTO
         per_input = [{} if spec.batch_axis is None else {spec.batch_axis: batch} for spec in self.inputs]
         return (per_input[0], tuple(per_input[1:])) if len(per_input) > 1 else (per_input[0],)
 
