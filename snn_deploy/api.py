@@ -5,6 +5,7 @@
 """
 
 # --- core: LIF and LI families, containers ---
+from snn_deploy.compile import compile_model as compile_model
 from snn_deploy.functional.leaky_integrator import LIParameters as LIParameters
 from snn_deploy.functional.leaky_integrator import LIState as LIState
 from snn_deploy.functional.lif import LIFFeedForwardState as LIFFeedForwardState
