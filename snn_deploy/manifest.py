@@ -19,6 +19,7 @@ Where the manifest (``Manifest.to_json()``) is stored, always under the key ``MA
   package, a file of that name inside the package's zip archive.
 """
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
@@ -27,6 +28,7 @@ from snn_deploy.errors import ArtifactError, IncompatibleVersionError
 
 FORMAT_VERSION = 1
 MANIFEST_KEY = "snn_deploy.manifest"
+ONNX_DIGEST_KEY = "snn_deploy.sha256"
 INPUT_NAME = "input"
 OUTPUT_NAME = "output"
 STATE_PREFIX = "state."
@@ -117,3 +119,15 @@ class Manifest:
                 f"{source}: unknown format {manifest.format!r} or mode {manifest.mode!r} in the manifest"
             )
         return manifest
+
+
+def onnx_digest(model: Any) -> str:
+    """SHA-256 of an ``onnx.ModelProto`` without its own ``ONNX_DIGEST_KEY`` entry: ONNX files
+    carry no checksum, so the exporter records this one and the runtime checks it, which turns a
+    flipped byte in a weight into a clear error instead of a silently wrong answer."""
+    copy = type(model)()
+    copy.CopyFrom(model)
+    kept = [entry for entry in copy.metadata_props if entry.key != ONNX_DIGEST_KEY]
+    del copy.metadata_props[:]
+    copy.metadata_props.extend(kept)
+    return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()

@@ -10,7 +10,7 @@ import snn_deploy as snn
 from snn_deploy.errors import ArtifactError, ToleranceError
 from snn_deploy.export import read_manifest, to_onnx, to_pt2, to_torchscript, validate_artifact
 from snn_deploy.export.reference import REFERENCE_KEY, decode, encode
-from snn_deploy.manifest import MANIFEST_KEY
+from snn_deploy.manifest import MANIFEST_KEY, ONNX_DIGEST_KEY
 
 
 def network():
@@ -39,7 +39,7 @@ def test_the_onnx_manifest_describes_the_boundary(tmp_path):
     assert validation["passed"] and validation["batch"] == 3 and validation["outputs"]["new_state.1.z"]["spikes"]
     assert validation["tolerance"] == {"rtol": 1e-4, "atol_per_scale": 1e-5}
     model = onnx.load(str(tmp_path / "m.onnx"))
-    assert {p.key for p in model.metadata_props} == {MANIFEST_KEY, REFERENCE_KEY}
+    assert {p.key for p in model.metadata_props} == {MANIFEST_KEY, REFERENCE_KEY, ONNX_DIGEST_KEY}
     assert model.graph.input[0].type.tensor_type.shape.dim[1].dim_param == "batch"
 
 

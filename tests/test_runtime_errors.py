@@ -11,7 +11,7 @@ from runtime_models import FEATURES, T, Artifacts, artifacts, inputs  # noqa: F4
 
 from snn_deploy import runtime
 from snn_deploy.errors import ArtifactError, DeviceError, IncompatibleVersionError, InputError
-from snn_deploy.manifest import MANIFEST_KEY
+from snn_deploy.manifest import MANIFEST_KEY, ONNX_DIGEST_KEY, onnx_digest
 
 
 @pytest.fixture
@@ -163,10 +163,24 @@ def test_unknown_device(artifacts: Artifacts):
 
 
 def _rewrite_manifest(source, folder, **changes):
+    """The artifact as an exporter that wrote these manifest fields would have written it."""
     model = onnx.load(str(source))
     for entry in model.metadata_props:
         if entry.key == MANIFEST_KEY:
             entry.value = json.dumps(dict(json.loads(entry.value), **changes))
+    for entry in model.metadata_props:
+        if entry.key == ONNX_DIGEST_KEY:
+            entry.value = onnx_digest(model)
     path = folder / f"rewritten_{'_'.join(changes)}.onnx"
     onnx.save(model, str(path))
     return path
+
+
+def test_a_flipped_byte_anywhere_in_an_onnx_artifact_is_caught_by_its_checksum(artifacts: Artifacts, tmp_path):
+    model = onnx.load(str(artifacts.path("onnx", "step")))
+    weights = next(t for t in model.graph.initializer if t.raw_data)
+    weights.raw_data = bytes([weights.raw_data[0] ^ 1]) + weights.raw_data[1:]  # still a valid model
+    target = tmp_path / "flipped.onnx"
+    onnx.save(model, str(target))
+    with pytest.raises(ArtifactError, match="does not match the checksum recorded at export"):
+        runtime.load(target)

@@ -13,6 +13,7 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import Signature
+from snn_deploy.manifest import ONNX_DIGEST_KEY, onnx_digest
 
 NAME = "onnx"
 
@@ -53,11 +54,12 @@ def opset_of(model: onnx.ModelProto) -> int:
 
 
 def save(model: onnx.ModelProto, path: Path, extras: Dict[str, str]) -> None:
-    kept = [entry for entry in model.metadata_props if entry.key not in extras]
+    kept = [entry for entry in model.metadata_props if entry.key not in extras and entry.key != ONNX_DIGEST_KEY]
     del model.metadata_props[:]
     model.metadata_props.extend(kept)
     for key, value in extras.items():
         model.metadata_props.add(key=key, value=value)
+    model.metadata_props.add(key=ONNX_DIGEST_KEY, value=onnx_digest(model))
     onnx.save(model, str(path))
 
 

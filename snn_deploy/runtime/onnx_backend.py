@@ -11,7 +11,7 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from snn_deploy.errors import ArtifactError, DeviceError, InputError
-from snn_deploy.manifest import MANIFEST_KEY, Manifest
+from snn_deploy.manifest import MANIFEST_KEY, ONNX_DIGEST_KEY, Manifest, onnx_digest
 from snn_deploy.runtime import signature as signatures
 from snn_deploy.runtime.arrays import is_torch, to_numpy
 from snn_deploy.runtime.devices import parse_device
@@ -65,6 +65,17 @@ class OnnxBackend:
         if self._device_type == "cuda" and self.session.get_providers()[0] != "CUDAExecutionProvider":
             raise DeviceError(f"{path}: onnxruntime could not place the model on {device}")
         self.signature = self._signature()
+        self._check_digest()
+
+    def _check_digest(self) -> None:
+        """Compare the file with the checksum the exporter recorded (plain ONNX files have none)."""
+        recorded = self.session.get_modelmeta().custom_metadata_map.get(ONNX_DIGEST_KEY)
+        if recorded is None:
+            return
+        import onnx
+
+        if onnx_digest(onnx.load(self.path, load_external_data=False)) != recorded:
+            raise ArtifactError(f"{self.path}: the file does not match the checksum recorded at export: it is corrupted")
 
     def _providers(self, onnxruntime: Any, providers: Optional[Sequence[Any]]) -> List[Any]:
         available = onnxruntime.get_available_providers()
