@@ -5,7 +5,6 @@ Pixels (intensity 0..16) drive a ``ConstantCurrentLIFEncoder``, whose spikes fee
 The class score is the LI readout's maximum voltage over time.
 """
 
-import torch
 from torch import Tensor, nn
 
 import snn_deploy as snn

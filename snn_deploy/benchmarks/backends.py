@@ -31,7 +31,7 @@ class Runner:
     to_input: Callable[[Tensor], Any] = lambda x: x
 
 
-def _module_stream(module: Callable, model: nn.Module) -> Callable[[int], StepFunction]:
+def _module_stream(module: Callable) -> Callable[[int], StepFunction]:
     def start(batch: int) -> StepFunction:
         state = [None]
 
@@ -45,7 +45,7 @@ def _module_stream(module: Callable, model: nn.Module) -> Callable[[int], StepFu
 
 
 def eager(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
-    return Runner(run=model, stream=_module_stream(model, model), prepare_seconds=0.0)
+    return Runner(run=model, stream=_module_stream(model), prepare_seconds=0.0)
 
 
 def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
@@ -56,7 +56,7 @@ def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
     sequence(example)
     seconds = time.perf_counter() - start
     stepper = compile_model(model, dynamic=False)
-    return Runner(run=sequence, stream=_module_stream(stepper, model), prepare_seconds=seconds)
+    return Runner(run=sequence, stream=_module_stream(stepper), prepare_seconds=seconds)
 
 
 def torchscript(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
