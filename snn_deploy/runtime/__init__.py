@@ -12,9 +12,10 @@ The state is a :class:`State`, a dict ``{path: array}`` keyed by the model's dot
 Importing this package does not import torch; neither does running an ONNX artifact on numpy.
 """
 
+from snn_deploy.runtime.allocator import retain_freed_memory
 from snn_deploy.runtime.loading import load
 from snn_deploy.runtime.session import Session
 from snn_deploy.runtime.state import State
 from snn_deploy.runtime.stream import Stream
 
-__all__ = ["Session", "State", "Stream", "load"]
+__all__ = ["Session", "State", "Stream", "load", "retain_freed_memory"]
