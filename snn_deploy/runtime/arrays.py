@@ -19,7 +19,8 @@ def is_array(value: Any) -> bool:
 
 def dtype_name(value: Any) -> str:
     """``"float32"`` for both ``np.float32`` arrays and ``torch.float32`` tensors."""
-    return str(value.dtype).removeprefix("torch.")
+    dtype = value.dtype
+    return dtype.name if isinstance(dtype, np.dtype) else str(dtype).removeprefix("torch.")
 
 
 def to_numpy(value: Any) -> np.ndarray:

@@ -11,8 +11,12 @@ from snn_deploy.runtime.signature import Port, Signature
 from snn_deploy.runtime.state import State
 
 
-def _layout(shape) -> str:
-    return "(" + ", ".join("batch" if size is None else str(size) for size in shape) + ")"
+def _layout(shape, leading_time: bool = False) -> str:
+    """``(time, batch, 2, 32)`` for error messages."""
+    names = ["batch" if size is None else str(size) for size in shape]
+    if leading_time:
+        names[0] = "time"
+    return "(" + ", ".join(names) + ")"
 
 
 def check_array(value: Any, port: Port, what: str, leading_time: bool = False) -> Optional[int]:
@@ -22,17 +26,18 @@ def check_array(value: Any, port: Port, what: str, leading_time: bool = False) -
         raise InputError(f"{what} '{port.name}': expected a numpy array or torch tensor, got {type(value).__name__}")
     expected = ((None,) if leading_time else ()) + port.shape
     shape = tuple(value.shape)
-    layout = "(time, " + _layout(port.shape)[1:] if leading_time else _layout(port.shape)
     if len(shape) != len(expected):
         raise InputError(
-            f"{what} '{port.name}': expected a {len(expected)}-D array {layout}, got {len(shape)}-D with shape {shape}"
+            f"{what} '{port.name}': expected a {len(expected)}-D array {_layout(expected, leading_time)}, "
+            f"got {len(shape)}-D with shape {shape}"
         )
     if dtype_name(value) != port.dtype:
         raise InputError(f"{what} '{port.name}': expected dtype {port.dtype}, got {dtype_name(value)}")
     for axis, (want, got) in enumerate(zip(expected, shape)):
         if want is not None and want != got:
             raise InputError(
-                f"{what} '{port.name}': expected shape {layout}, got {shape} (axis {axis} is {got}, expected {want})"
+                f"{what} '{port.name}': expected shape {_layout(expected, leading_time)}, got {shape} "
+                f"(axis {axis} is {got}, expected {want})"
             )
     if leading_time and shape[0] == 0:
         raise InputError(f"{what} '{port.name}': the sequence is empty (0 time steps)")
