@@ -9,13 +9,13 @@ from snn_deploy.benchmarks.timing import measure
 
 def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     results = tmp_path / "results.jsonl"
-    status = bench_main(["--quick", "--workloads", "W1,W3,W4", "--backends", "eager,torchscript,onnxruntime", "--repeats", "2", "--results", str(results)])
+    status = bench_main(["--quick", "--workloads", "W1,W3,W4", "--backends", "eager,torchscript,onnxruntime", "--repeats", "2", "--results", str(results), "--system-malloc"])
     assert status == 0
     printed = capsys.readouterr().out
     lines = [json.loads(line) for line in results.read_text().splitlines()]
     measured = {(line["workload"], line["backend"]) for line in lines}
     assert {("W1", "floor"), ("W1", "eager"), ("W1", "onnxruntime"), ("W3", "torchscript"), ("W4", "onnxruntime")} <= measured
-    assert all(line["median_ms"] > 0 and line["machine"]["torch"] for line in lines)
+    assert all(line["median_ms"] > 0 and line["machine"]["torch"] and line["allocator"] == "system" for line in lines)
     assert "x eager" in printed and "W4" in printed
 
 

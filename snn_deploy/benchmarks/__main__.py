@@ -8,6 +8,7 @@ import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
+from snn_deploy.runtime import retain_freed_memory
 
 ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON")
 
@@ -19,12 +20,16 @@ def main(argv=None) -> int:
     parser.add_argument("--backends", default=",".join(BACKENDS), help=f"any of {', '.join([*BACKENDS, *SLOW_BACKENDS])}")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--system-malloc", action="store_true", help="leave glibc's malloc as it is (by default freed "
+                        "memory is kept for reuse: see snn_deploy.runtime.allocator)")
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
+    allocator = "system" if args.system_malloc or not retain_freed_memory() else "retained"
+    print(f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})")
     results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
-    append_results(results, args.results, device, args.quick)
+    append_results(results, args.results, device, args.quick, allocator)
     print(f"\nappended {len(results)} results to {args.results}")
     return 0
 

@@ -17,6 +17,7 @@ import torch
 
 import snn_deploy
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner, comparators
+from snn_deploy.benchmarks.comparators import comparator_models
 from snn_deploy.benchmarks.timing import measure
 from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
 
@@ -117,7 +118,22 @@ def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.
                             group.append(_sequence_result(workload, backend, runner, x, device, repeats))
                 except Exception as error:  # a backend that fails is reported, the suite goes on
                     print(f"{name} {backend}: FAILED: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
+            with torch.inference_mode():
+                group += _comparator_results(workload, x, device, repeats)
         results += _with_ratios(group)
+    return results
+
+
+def _comparator_results(workload: Workload, x: torch.Tensor, device: torch.device, repeats: int) -> List[Result]:
+    """The same workload in norse, snntorch or spikingjelly, eager, where they are importable."""
+    results = []
+    for library, comparator in comparator_models(workload.name, device).items():
+        runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
+        name = f"{library} eager"
+        if workload.streaming:
+            results.append(_stream_result(workload, name, runner, x, device))
+        else:
+            results.append(_sequence_result(workload, name, runner, x, device, repeats))
     return results
 
 
@@ -162,10 +178,10 @@ def format_table(results: List[Result]) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
 
 
-def append_results(results: List[Result], path: Path, device: torch.device, quick: bool) -> None:
+def append_results(results: List[Result], path: Path, device: torch.device, quick: bool, allocator: str = "system") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     info = machine()
     with path.open("a") as handle:
         for result in results:
-            handle.write(json.dumps({"time": stamp, "device": device.type, "quick": quick, "machine": info, **asdict(result)}) + "\n")
+            handle.write(json.dumps({"time": stamp, "device": device.type, "quick": quick, "allocator": allocator, "machine": info, **asdict(result)}) + "\n")

@@ -1,0 +1,210 @@
+"""The workloads W1-W4 written idiomatically in other SNN libraries, to time beside snn_deploy.
+
+``comparator_models(workload, device) -> Dict[str, Comparator]`` maps each of norse, snntorch
+and spikingjelly that imports to its version of the workload's network (same layer sizes as
+:mod:`snn_deploy.benchmarks.workloads`), on ``device``, in eval mode. A :class:`Comparator` has
+the two entry points of :class:`snn_deploy.benchmarks.backends.Runner`:
+
+- ``run(x)`` (W1-W3): the whole time-major float32 input ``(T, B, ...)`` of the workload, returns
+  the output sequence ``(T, B, ...)``, state starting from rest at every call;
+- ``stream(batch)`` (W4): starts a stream from rest and returns ``step(x_t)``, which takes one
+  ``(B, ...)`` step and returns its ``(B, 10)`` output, state carried between calls.
+
+The libraries are never dependencies: each is imported lazily, and one that is missing or fails
+at import is left out (none importable, or a workload such as ON: an empty dict). An error while
+building a network is not caught: it is a changed API, to see rather than to hide.
+
+Neuron parameters are each library's defaults except the membrane decay, set to snn_deploy's
+default 0.9 a step (tau_mem = 10 ms at dt = 1 ms; spikingjelly's LIFNode with
+``decay_input=False``, so that ``v = 0.9 v + x`` as in snntorch's Leaky). The dynamics still
+differ in detail (norse's LIF has a synaptic current); the arithmetic per step is what is compared.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+import torch
+from torch import Tensor, nn
+
+StepFunction = Callable[[Tensor], Tensor]
+Factory = Callable[[], nn.Module]
+Builders = Dict[str, Callable[[], "Comparator"]]  # workload -> a new Comparator
+BETA = 0.9  # membrane decay per step: 1 - dt * tau_mem_inv of snn_deploy's (and norse's) LIF
+TAU = 1.0 / (1.0 - BETA)  # spikingjelly's time constant, in steps, for the same decay
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """One library's network for a workload: ``run(x)`` for a sequence, or ``stream(batch)``
+    giving a per-step function with state carried; the other is None."""
+
+    model: nn.Module
+    run: Optional[Callable[[Tensor], Tensor]] = None
+    stream: Optional[Callable[[int], StepFunction]] = None
+
+
+def comparator_models(workload: str, device: torch.device) -> Dict[str, Comparator]:
+    """The importable libraries' versions of ``workload`` ("W1"-"W4"), by library name."""
+    found = {}
+    for library, builders in _LIBRARIES.items():
+        try:
+            available = builders()
+        except Exception:  # not installed, or broken at import: no comparator
+            continue
+        if workload in available:
+            comparator = available[workload]()
+            comparator.model.to(device).eval()
+            found[library] = comparator
+    return found
+
+
+def _w2_layers(lif: Factory, readout: Factory, lift: Callable[[nn.Module], nn.Module] = lambda m: m) -> List[nn.Module]:
+    """W2's layers, in the order of :func:`snn_deploy.benchmarks.workloads.w2_network`, with
+    the library's ``lif`` and ``readout``; ``lift`` applies a stateless layer over time."""
+    return [
+        lift(nn.Conv2d(2, 32, 3, padding=1)), lif(), lift(nn.MaxPool2d(2)),
+        lift(nn.Conv2d(32, 64, 3, padding=1)), lif(), lift(nn.MaxPool2d(2)),
+        lift(nn.Flatten()), lift(nn.Linear(4096, 10)), readout(),
+    ]
+
+
+def _norse_sequence(model: nn.Module) -> Comparator:
+    """A norse sequence module, ``model(x) -> (output, state)``, state from rest."""
+    return Comparator(model, run=lambda x: model(x)[0])
+
+
+def _norse_stream(model: nn.Module) -> Comparator:
+    """A norse one-step module, ``model(x_t, state) -> (output, state)``, state passed along."""
+
+    def start(batch: int) -> StepFunction:
+        state = [None]
+
+        def step(x_t: Tensor) -> Tensor:
+            output, state[0] = model(x_t, state[0])
+            return output
+
+        return step
+
+    return Comparator(model, stream=start)
+
+
+def _norse() -> Builders:
+    """norse.torch: sequence modules (LIF, LIFRecurrent, LI, Lift) over time; its Cell modules
+    for one step (W4). State is explicit, so nothing needs resetting."""
+    import norse.torch as norse
+
+    return {
+        "W1": lambda: _norse_sequence(norse.LIF()),
+        "W2": lambda: _norse_sequence(norse.SequentialState(*_w2_layers(norse.LIF, norse.LI, norse.Lift))),
+        "W3": lambda: _norse_sequence(norse.LIFRecurrent(256, 512)),
+        "W4": lambda: _norse_stream(norse.SequentialState(*_w2_layers(norse.LIFCell, norse.LICell))),
+    }
+
+
+def _snntorch() -> Builders:
+    """snntorch: networks of ``init_hidden`` neurons called once per time step in a Python loop,
+    after ``utils.reset`` (the loop of its tutorials). The W2 readout is a Leaky that does not
+    reset, recorded through its membrane."""
+    import snntorch as snn
+    from snntorch import utils
+
+    def leaky() -> nn.Module:
+        return snn.Leaky(beta=BETA, init_hidden=True)
+
+    def w2() -> nn.Module:
+        def readout() -> nn.Module:
+            return snn.Leaky(beta=BETA, init_hidden=True, output=True, reset_mechanism="none")
+
+        return nn.Sequential(*_w2_layers(leaky, readout))
+
+    def step_of(net: nn.Module) -> StepFunction:
+        def step(x_t: Tensor) -> Tensor:
+            output = net(x_t)
+            return output[1] if isinstance(output, tuple) else output  # an ``output=True`` readout: (spikes, membrane)
+
+        return step
+
+    def run(net: nn.Module) -> Comparator:
+        step = step_of(net)
+
+        def call(x: Tensor) -> Tensor:
+            utils.reset(net)
+            return torch.stack([step(x_t) for x_t in x])
+
+        return Comparator(net, run=call)
+
+    def stream(net: nn.Module) -> Comparator:
+        step = step_of(net)
+
+        def start(batch: int) -> StepFunction:
+            utils.reset(net)
+            return step
+
+        return Comparator(net, stream=start)
+
+    return {
+        "W1": lambda: run(nn.Sequential(leaky())),  # utils.reset only finds neurons among the children of a container
+        "W2": lambda: run(w2()),
+        "W3": lambda: run(nn.Sequential(nn.Linear(256, 512), snn.RLeaky(beta=BETA, linear_features=512, init_hidden=True))),
+        "W4": lambda: stream(w2()),
+    }
+
+
+class _Membrane(nn.Module):
+    """The membrane potential of a spikingjelly neuron: ``v_seq`` in multi-step mode, ``v`` in
+    single-step mode."""
+
+    def __init__(self, node: nn.Module):
+        super().__init__()
+        self.node = node
+
+    def forward(self, x: Tensor) -> Tensor:
+        self.node(x)
+        return self.node.v_seq if self.node.step_mode == "m" else self.node.v
+
+
+def _spikingjelly() -> Builders:
+    """spikingjelly.activation_based: multi-step neurons (``step_mode="m"``) with the stateless
+    layers in ``layer.SeqToANNContainer``; single-step ones for W4. State lives in the modules and
+    is cleared with ``functional.reset_net`` before each sequence or stream."""
+    from spikingjelly.activation_based import functional, layer, neuron
+
+    def lif(step_mode: str = "m", **options: Any) -> nn.Module:
+        return neuron.LIFNode(tau=TAU, decay_input=False, step_mode=step_mode, **options)
+
+    def readout(step_mode: str) -> Factory:
+        # no stateful leaky integrator (NonSpikingLIFNode restarts from rest at every call, so it
+        # cannot stream): a LIFNode that never fires, read through its membrane
+        return lambda: _Membrane(lif(step_mode, v_threshold=float("inf"), store_v_seq=True))
+
+    def run(net: nn.Module) -> Comparator:
+        def call(x: Tensor) -> Tensor:
+            functional.reset_net(net)
+            return net(x)
+
+        return Comparator(net, run=call)
+
+    def stream(net: nn.Module) -> Comparator:
+        def start(batch: int) -> StepFunction:
+            functional.reset_net(net)
+            return net
+
+        return Comparator(net, stream=start)
+
+    return {
+        "W1": lambda: run(lif()),
+        "W2": lambda: run(nn.Sequential(*_w2_layers(lif, readout("m"), layer.SeqToANNContainer))),
+        # its recurrent idiom (LinearRecurrentContainer's own example): the sub-module gets
+        # Linear(256 + 512 -> 256) of [x_t, spikes_{t-1}], then Linear(256 -> 512) -> LIF
+        "W3": lambda: run(
+            layer.LinearRecurrentContainer(nn.Sequential(nn.Linear(256, 512), lif("s")), 256, 512, step_mode="m")
+        ),
+        "W4": lambda: stream(nn.Sequential(*_w2_layers(lambda: lif("s"), readout("s")))),
+    }
+
+
+_LIBRARIES: Dict[str, Callable[[], Builders]] = {  # each imports its library
+    "norse": _norse,
+    "snntorch": _snntorch,
+    "spikingjelly": _spikingjelly,
+}
