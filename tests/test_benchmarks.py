@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from snn_deploy.benchmarks.__main__ import main as bench_main
 from snn_deploy.benchmarks.suite import format_table, Result, _with_ratios
 from snn_deploy.benchmarks.timing import measure
@@ -12,11 +14,18 @@ def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     status = bench_main(["--quick", "--workloads", "W1,W3,W4", "--backends", "eager,torchscript,onnxruntime", "--repeats", "2", "--results", str(results), "--system-malloc"])
     assert status == 0
     printed = capsys.readouterr().out
-    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    lines = [line for line in records if line["kind"] == "workload"]
     measured = {(line["workload"], line["backend"]) for line in lines}
     assert {("W1", "floor"), ("W1", "eager"), ("W1", "onnxruntime"), ("W3", "torchscript"), ("W4", "onnxruntime")} <= measured
     assert all(line["median_ms"] > 0 and line["machine"]["torch"] and line["allocator"] == "system" for line in lines)
     assert "x eager" in printed and "W4" in printed
+    exports = {(line["artifact"], line["time_steps"]): line for line in records if line["kind"] == "export"}
+    assert set(exports) == {("onnx sequence", 4), ("onnx step", 4), ("onnx sequence", 16), ("onnx step", 16)}
+    # the unrolled sequence graph grows with T, the step artifact does not
+    assert exports["onnx sequence", 16]["file_mb"] > 2 * exports["onnx sequence", 4]["file_mb"]
+    assert exports["onnx step", 16]["file_mb"] == pytest.approx(exports["onnx step", 4]["file_mb"], rel=0.01)
+    assert "export s" in printed
 
 
 def test_ratios_are_relative_to_eager_and_floor_of_the_same_run():

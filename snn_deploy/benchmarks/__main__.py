@@ -3,14 +3,22 @@
 import argparse
 import sys
 from pathlib import Path
+from typing import List, Optional
 
 import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
+from snn_deploy.benchmarks.export_scaling import export_scaling, format_export_table
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.runtime import retain_freed_memory
 
 ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON")
+
+
+def _export_steps(option: Optional[str], quick: bool) -> List[int]:
+    if option is None:
+        return [4, 16] if quick else [16, 256, 1024]
+    return [] if option.lower() == "none" else [int(steps) for steps in option.split(",")]
 
 
 def main(argv=None) -> int:
@@ -22,6 +30,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--system-malloc", action="store_true", help="leave glibc's malloc as it is (by default freed "
                         "memory is kept for reuse: see snn_deploy.runtime.allocator)")
+    parser.add_argument("--export-steps", default=None, help="T values of the ONNX export-scaling table (default "
+                        "16,256,1024; quick 4,16; 'none' skips it)")
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
@@ -29,8 +39,12 @@ def main(argv=None) -> int:
     print(f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})")
     results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
-    append_results(results, args.results, device, args.quick, allocator)
-    print(f"\nappended {len(results)} results to {args.results}")
+    exports = export_scaling(_export_steps(args.export_steps, args.quick))
+    if exports:
+        print("\nONNX export against T (sequence artifacts unroll the time loop; step artifacts hold one step)")
+        print(format_export_table(exports))
+    append_results([*results, *exports], args.results, device, args.quick, allocator)
+    print(f"\nappended {len(results) + len(exports)} results to {args.results}")
     return 0
 
 

@@ -19,9 +19,10 @@ from snn_deploy import export, runtime
 from snn_deploy.compile import compile_model
 
 StepFunction = Callable[[Any], Any]
-# Steps per compiled chunk: 8 steps of W1 or W2 fuse into one kernel per layer whose input and
-# output streams the prefetchers follow (2-core CPU: W1 at 2-3x the floor, W2 87 ms).
-COMPILE_TIME_CHUNK = 8
+# Steps per compiled chunk: 4 steps of W1 or W2 fuse into one kernel per layer whose input and
+# output streams the prefetchers follow (2-core CPU, side by side: W1 41-45 ms at 4 steps, 45-63 ms
+# at 8 or 16, floor 15 ms; W2 85-103 ms at 4 or 8 steps).
+COMPILE_TIME_CHUNK = 4
 
 
 @dataclass

@@ -10,7 +10,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 import torch
@@ -178,10 +178,14 @@ def format_table(results: List[Result]) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
 
 
-def append_results(results: List[Result], path: Path, device: torch.device, quick: bool, allocator: str = "system") -> None:
+def append_results(records: List[Any], path: Path, device: torch.device, quick: bool, allocator: str = "system") -> None:
+    """Append one JSON line per :class:`Result` (kind ``workload``) or export-scaling record
+    (kind ``export``), each with the machine, the device and the allocator setting."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     info = machine()
     with path.open("a") as handle:
-        for result in results:
-            handle.write(json.dumps({"time": stamp, "device": device.type, "quick": quick, "allocator": allocator, "machine": info, **asdict(result)}) + "\n")
+        for record in records:
+            kind = "workload" if isinstance(record, Result) else "export"
+            line = {"time": stamp, "kind": kind, "device": device.type, "quick": quick, "allocator": allocator, "machine": info}
+            handle.write(json.dumps({**line, **asdict(record)}) + "\n")
