@@ -3,8 +3,10 @@
 import json
 
 import pytest
+import torch
 
 from snn_deploy.benchmarks.__main__ import main as bench_main
+from snn_deploy.benchmarks.backends import compile_time_chunk
 from snn_deploy.benchmarks.suite import format_table, Result, _with_ratios
 from snn_deploy.benchmarks.timing import measure
 
@@ -39,3 +41,13 @@ def test_measure_reports_median_and_p99_of_the_timed_calls():
     calls = []
     timing = measure(lambda: calls.append(1), repeats=5, warmup=2)
     assert len(calls) == 7 and timing.runs == 5 and 0 <= timing.median <= timing.p99
+
+
+def test_compile_chunks_hold_four_mebibytes_of_input():
+    def chunk(*shape):
+        return compile_time_chunk(torch.empty(shape, device="meta"))
+
+    assert chunk(256, 64, 4096) == 4  # W1: 1 MiB a step
+    assert chunk(32, 32, 2, 32, 32) == 16  # W2: 256 KiB a step
+    assert chunk(100, 32, 256) == 128  # W3: 32 KiB a step, so the 100 steps run whole
+    assert chunk(8, 1, 2**21) == 1  # 8 MiB a step: one step a chunk

@@ -8,7 +8,7 @@ from typing import List, Optional
 import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
-from snn_deploy.benchmarks.export_scaling import export_scaling, format_export_table
+from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.runtime import retain_freed_memory
 
@@ -39,10 +39,14 @@ def main(argv=None) -> int:
     print(f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})")
     results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
-    exports = export_scaling(_export_steps(args.export_steps, args.quick))
-    if exports:
+    exports = []
+    steps = _export_steps(args.export_steps, args.quick)
+    if steps:
         print("\nONNX export against T (sequence artifacts unroll the time loop; step artifacts hold one step)")
-        print(format_export_table(exports))
+        print(EXPORT_TABLE_HEADER)
+        for export in export_scaling(steps):
+            print(format_export_row(export), flush=True)
+            exports.append(export)
     append_results([*results, *exports], args.results, device, args.quick, allocator)
     print(f"\nappended {len(results) + len(exports)} results to {args.results}")
     return 0
