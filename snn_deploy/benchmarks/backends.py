@@ -19,10 +19,17 @@ from snn_deploy import export, runtime
 from snn_deploy.compile import compile_model
 
 StepFunction = Callable[[Any], Any]
-# Steps per compiled chunk: 4 steps of W1 or W2 fuse into one kernel per layer whose input and
-# output streams the prefetchers follow (2-core CPU, side by side: W1 41-45 ms at 4 steps, 45-63 ms
-# at 8 or 16, floor 15 ms; W2 85-103 ms at 4 or 8 steps).
-COMPILE_TIME_CHUNK = 4
+# Input bytes per compiled chunk. Chunks of 4 MiB of input (4 steps of W1, 16 of W2) fuse into
+# one kernel per layer whose memory streams the prefetchers follow; a smaller input (W3: 32 KiB a
+# step) runs whole, as chunking its matrix products only adds calls. 2-core CPU, side by side:
+# W1 41-45 ms at 4 steps, 45-63 ms at 8 or 16 (floor 15 ms); W3 31 ms whole, 43 ms at 4 steps.
+COMPILE_CHUNK_BYTES = 4 * 2**20
+
+
+def compile_time_chunk(example: Tensor) -> int:
+    """Steps per compiled chunk for a ``(T, B, ...)`` input: ``COMPILE_CHUNK_BYTES`` of it."""
+    step_bytes = example[0].numel() * example.element_size()
+    return max(1, COMPILE_CHUNK_BYTES // step_bytes)
 
 
 @dataclass
@@ -55,9 +62,10 @@ def eager(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
 
 def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
     """:func:`snn_deploy.compile_model` with the time loop fused in chunks of
-    ``COMPILE_TIME_CHUNK`` steps and channels-last convolutions; compile time is measured on the
-    first call."""
-    sequence = compile_model(copy.deepcopy(model), time_chunk=COMPILE_TIME_CHUNK, channels_last=True, dynamic=False)
+    :func:`compile_time_chunk` steps and channels-last convolutions; compile time is measured on
+    the first call."""
+    time_chunk = compile_time_chunk(example)
+    sequence = compile_model(copy.deepcopy(model), time_chunk=time_chunk, channels_last=True, dynamic=False)
     start = time.perf_counter()
     sequence(example)
     seconds = time.perf_counter() - start
