@@ -44,16 +44,28 @@ def test_time_chunks_give_the_whole_sequence_and_state_for_any_length():
         assert_same_outputs(chunked(x[:3]), model(x[:3]))  # shorter than one chunk
 
 
+def _gradients(model: torch.nn.Module, run, x: torch.Tensor, state):
+    model.zero_grad()
+    x.grad = None
+    output, _ = run(x, state)
+    output.sum().backward()
+    return [x.grad.clone(), *[parameter.grad.clone() for parameter in model.parameters()]]
+
+
 def test_time_chunks_pass_surrogate_gradients_like_eager():
     torch.manual_seed(0)
     model = snn.SequentialState(snn.Lift(torch.nn.Linear(4, 8)), snn.LIF(), snn.LI())
     x = (30.0 * torch.rand(10, 2, 4)).requires_grad_()
-    snn.compile_model(model, time_chunk=3)(x)[0].sum().backward()
-    chunked_grad = x.grad.clone()
-    x.grad = None
-    model(x)[0].sum().backward()
-    torch.testing.assert_close(chunked_grad, x.grad)
-    assert chunked_grad.abs().sum() > 0
+    with torch.no_grad():
+        _, state = model(30.0 * torch.rand(3, 2, 4))
+    chunked = snn.compile_model(model, time_chunk=3)
+    for start in (None, state):
+        expected = _gradients(model, model, x, start)
+        actual = _gradients(model, chunked, x, start)
+        assert len(actual) == 3  # the input and the Linear's weight and bias
+        for got, want in zip(actual, expected):
+            torch.testing.assert_close(got, want)
+            assert want.abs().sum() > 0
 
 
 def test_channels_last_converts_conv_weights_and_keeps_the_values():
@@ -67,12 +79,42 @@ def test_channels_last_converts_conv_weights_and_keeps_the_values():
         assert_same_outputs(compiled(x), expected)
 
 
+def test_channels_last_leaves_five_dimensional_weights_alone():
+    torch.manual_seed(0)
+    model = snn.SequentialState(snn.LConv2d(2, 3, 3, padding=1), snn.LIF())
+    x = 5.0 * torch.rand(4, 2, 2, 6, 6)
+    with torch.inference_mode():
+        expected = model(x)
+        assert_same_outputs(snn.compile_model(model, channels_last=True)(x), expected)
+    assert model[0].weight.dim() == 5 and model[0].weight.is_contiguous()
+
+
+def test_chunked_model_must_keep_the_time_axis():
+    class LastStep(torch.nn.Module):
+        def forward(self, x, state=None):
+            return x[-1], state
+
+    with pytest.raises(ValueError, match=r"one step per input step; 2 steps in gave shape \(3, 4\)"):
+        snn.compile_model(LastStep(), time_chunk=2)(torch.zeros(5, 3, 4))
+
+
 @pytest.mark.parametrize("time_chunk", [0, -2, 1.5, True])
-def test_bad_time_chunk_is_a_clear_error(time_chunk):
+def test_bad_time_chunk_is_a_clear_error_before_the_model_changes(time_chunk):
+    model = _conv_network()
     with pytest.raises(ValueError, match="time_chunk must be a positive int"):
-        snn.compile_model(snn.LIF(), time_chunk=time_chunk)
+        snn.compile_model(model, time_chunk=time_chunk, channels_last=True)
+    assert model[0].lifted_module.weight.is_contiguous()
 
 
 def test_chunked_model_rejects_an_input_without_a_time_axis():
     with pytest.raises(ValueError, match=r"expected an input of shape \(time, batch, ...\), got shape \(5,\)"):
         snn.compile_model(snn.LIF(), time_chunk=2)(torch.zeros(5))
+
+
+def test_many_chunked_models_in_one_process_each_compile():
+    torch.manual_seed(0)
+    x = 30.0 * torch.rand(5, 2, 3)
+    with torch.inference_mode():
+        for hidden in range(2, 14):  # more models than dynamo keeps graphs for one code object
+            model = snn.SequentialState(snn.Lift(torch.nn.Linear(3, hidden)), snn.LIF())
+            assert_same_outputs(snn.compile_model(model, time_chunk=2)(x), model(x))
