@@ -34,6 +34,12 @@ def test_wrong_dtype(session: runtime.Session):
         session.run(np.zeros((T, 2, FEATURES)))
 
 
+def test_non_native_byte_order_is_not_taken_for_float32(session: runtime.Session):
+    swapped = np.zeros((T, 2, FEATURES), np.float32).astype(np.dtype(np.float32).newbyteorder())
+    with pytest.raises(InputError, match="input 'input': expected dtype float32, got [<>]f4"):
+        session.run(swapped)
+
+
 def test_not_an_array(session: runtime.Session):
     with pytest.raises(InputError, match="expected a numpy array or torch tensor, got list"):
         session.run([[0.0] * FEATURES])

@@ -10,7 +10,6 @@ CPU performance guide recommends either).
 """
 
 import ctypes
-import ctypes.util
 import sys
 
 _M_TRIM_THRESHOLD = -1
@@ -20,12 +19,16 @@ _INT_MAX = 2**31 - 1
 
 def retain_freed_memory(threshold_bytes: int = 1 << 30) -> bool:
     """Make this process's glibc ``malloc`` keep freed blocks up to ``threshold_bytes`` for reuse
-    (process-wide). Returns False, changing nothing, where the C library is not glibc."""
+    (process-wide). Returns False where the C library is not glibc or refuses the setting (older
+    glibc versions cap the threshold at 32 MiB)."""
+    if not 0 < threshold_bytes <= _INT_MAX:
+        raise ValueError(f"retain_freed_memory: threshold_bytes must be in 1..{_INT_MAX}, got {threshold_bytes}")
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, threshold_bytes)) and bool(mallopt(_M_TRIM_THRESHOLD, min(2 * threshold_bytes, _INT_MAX)))
+    if not mallopt(_M_MMAP_THRESHOLD, threshold_bytes):
+        return False
+    return bool(mallopt(_M_TRIM_THRESHOLD, min(2 * threshold_bytes, _INT_MAX)))

@@ -20,7 +20,9 @@ def is_array(value: Any) -> bool:
 def dtype_name(value: Any) -> str:
     """``"float32"`` for both ``np.float32`` arrays and ``torch.float32`` tensors."""
     dtype = value.dtype
-    return dtype.name if isinstance(dtype, np.dtype) else str(dtype).removeprefix("torch.")
+    if isinstance(dtype, np.dtype):
+        return dtype.name if dtype.isnative else str(dtype)  # ">f4": not float32 to onnxruntime
+    return str(dtype).removeprefix("torch.")
 
 
 def to_numpy(value: Any) -> np.ndarray:
