@@ -3,7 +3,7 @@
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 import torch
 
@@ -15,10 +15,17 @@ from snn_deploy.runtime import retain_freed_memory
 ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON")
 
 
-def _export_steps(option: Optional[str], quick: bool) -> List[int]:
-    if option is None:
-        return [4, 16] if quick else [16, 256, 1024]
-    return [] if option.lower() == "none" else [int(steps) for steps in option.split(",")]
+def _steps_list(option: str) -> List[int]:
+    """``"16,256"`` -> ``[16, 256]``; ``"none"`` -> ``[]``."""
+    if option.lower() == "none":
+        return []
+    try:
+        steps = [int(value) for value in option.split(",")]
+    except ValueError:
+        steps = []
+    if not steps or min(steps) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, or 'none'; got {option!r}")
+    return steps
 
 
 def main(argv=None) -> int:
@@ -30,7 +37,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--system-malloc", action="store_true", help="leave glibc's malloc as it is (by default freed "
                         "memory is kept for reuse: see snn_deploy.runtime.allocator)")
-    parser.add_argument("--export-steps", default=None, help="T values of the ONNX export-scaling table (default "
+    parser.add_argument("--export-steps", type=_steps_list, default=None, help="T values of the ONNX export-scaling table (default "
                         "16,256,1024; quick 4,16; 'none' skips it)")
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
@@ -40,7 +47,7 @@ def main(argv=None) -> int:
     results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
     exports = []
-    steps = _export_steps(args.export_steps, args.quick)
+    steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:
         print("\nONNX export against T (sequence artifacts unroll the time loop; step artifacts hold one step)")
         print(EXPORT_TABLE_HEADER)

@@ -112,14 +112,3 @@ BACKENDS: Dict[str, Callable[[nn.Module, Tensor, Path], Runner]] = {
     "pt2": _artifact_backend(export.to_pt2, ".pt2", numpy_io=False),
 }
 SLOW_BACKENDS = {"aoti": _artifact_backend(export.to_pt2, ".aoti.pt2", numpy_io=False, aoti=True)}
-
-
-def comparators() -> Dict[str, str]:
-    """Other SNN libraries that happen to be importable (never dependencies of snn_deploy)."""
-    found = {}
-    for name in ("norse", "snntorch", "spikingjelly"):
-        try:
-            found[name] = getattr(__import__(name), "__version__", "unknown")
-        except Exception:
-            continue
-    return found

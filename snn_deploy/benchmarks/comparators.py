@@ -20,6 +20,7 @@ default 0.9 a step (tau_mem = 10 ms at dt = 1 ms; spikingjelly's LIFNode with
 differ in detail (norse's LIF has a synaptic current); the arithmetic per step is what is compared.
 """
 
+import importlib
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
@@ -56,6 +57,17 @@ def comparator_models(workload: str, device: torch.device) -> Dict[str, Comparat
             comparator.model.to(device).eval()
             found[library] = comparator
     return found
+
+
+def comparator_versions() -> Dict[str, str]:
+    """The version of each comparator library that imports, by name."""
+    versions = {}
+    for library in _LIBRARIES:
+        try:
+            versions[library] = getattr(importlib.import_module(library), "__version__", "unknown")
+        except Exception:  # not installed, or broken at import
+            continue
+    return versions
 
 
 def _w2_layers(lif: Factory, readout: Factory, lift: Callable[[nn.Module], nn.Module] = lambda m: m) -> List[nn.Module]:

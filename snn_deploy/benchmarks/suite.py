@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 import snn_deploy
-from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner, comparators
-from snn_deploy.benchmarks.comparators import comparator_models
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner
+from snn_deploy.benchmarks.comparators import comparator_models, comparator_versions
 from snn_deploy.benchmarks.timing import measure
 from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
 
@@ -117,7 +117,7 @@ def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.
                         with torch.inference_mode():
                             group.append(_sequence_result(workload, backend, runner, x, device, repeats))
                 except Exception as error:  # a backend that fails is reported, the suite goes on
-                    print(f"{name} {backend}: FAILED: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                    _report_failure(name, backend, error)
             with torch.inference_mode():
                 group += _comparator_results(workload, x, device, repeats)
         results += _with_ratios(group)
@@ -130,11 +130,18 @@ def _comparator_results(workload: Workload, x: torch.Tensor, device: torch.devic
     for library, comparator in comparator_models(workload.name, device).items():
         runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
         name = f"{library} eager"
-        if workload.streaming:
-            results.append(_stream_result(workload, name, runner, x, device))
-        else:
-            results.append(_sequence_result(workload, name, runner, x, device, repeats))
+        try:
+            if workload.streaming:
+                results.append(_stream_result(workload, name, runner, x, device))
+            else:
+                results.append(_sequence_result(workload, name, runner, x, device, repeats))
+        except Exception as error:  # another library's failure is reported, the suite goes on
+            _report_failure(workload.name, name, error)
     return results
+
+
+def _report_failure(workload: str, backend: str, error: Exception) -> None:
+    print(f"{workload} {backend}: FAILED: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}")
 
 
 def _with_ratios(group: List[Result]) -> List[Result]:
@@ -162,7 +169,7 @@ def machine() -> Dict[str, str]:
         pass
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name()
-    info.update({f"comparator_{name}": version for name, version in comparators().items()})
+    info.update({f"comparator_{name}": version for name, version in comparator_versions().items()})
     return info
 
 
