@@ -7,6 +7,7 @@ import torch
 
 from snn_deploy.benchmarks.__main__ import main as bench_main
 from snn_deploy.benchmarks.backends import compile_time_chunk
+from snn_deploy.benchmarks import suite
 from snn_deploy.benchmarks.suite import format_table, Result, _with_ratios
 from snn_deploy.benchmarks.timing import measure
 
@@ -51,3 +52,13 @@ def test_compile_chunks_hold_four_mebibytes_of_input():
     assert chunk(32, 32, 2, 32, 32) == 16  # W2: 256 KiB a step
     assert chunk(100, 32, 256) == 128  # W3: 32 KiB a step, so the 100 steps run whole
     assert chunk(8, 1, 2**21) == 1  # 8 MiB a step: one step a chunk
+
+
+def test_a_failing_backend_is_reported_and_the_suite_goes_on(monkeypatch, capsys):
+    def broken(model, example, workdir):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(suite.BACKENDS, "broken", broken)
+    results = suite.run_suite(["W4"], ["broken", "eager"], torch.device("cpu"), quick=True, repeats=2)
+    assert [(r.workload, r.backend) for r in results] == [("W4", "eager")]
+    assert "W4 broken: FAILED: RuntimeError: boom" in capsys.readouterr().out

@@ -10,7 +10,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ import torch
 import snn_deploy
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner
 from snn_deploy.benchmarks.comparators import comparator_models, comparator_versions
-from snn_deploy.benchmarks.timing import measure
+from snn_deploy.benchmarks.timing import Timing, measure
 from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
 
 
@@ -40,11 +40,15 @@ def _synchronize(device: torch.device):
     return torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
 
+def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds: float = 0.0) -> Result:
+    return Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
+                  workload.units / timing.median, f"{workload.unit_name}/s", prepare_seconds)
+
+
 def _sequence_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
     data = runner.to_input(x)
     timing = measure(lambda: runner.run(data), repeats=repeats, synchronize=_synchronize(device))
-    return Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
-                  workload.units / timing.median, f"{workload.unit_name}/s", runner.prepare_seconds)
+    return _from_timing(workload, name, timing, runner.prepare_seconds)
 
 
 def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device) -> Result:
@@ -66,6 +70,19 @@ def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tenso
                   1e6 / median, "steps/s", runner.prepare_seconds)
 
 
+def _runner_results(workload: Workload, name: str, make_runner: Callable[[], Runner], x: torch.Tensor, device: torch.device, repeats: int) -> List[Result]:
+    """Build a runner and time it as the workload asks (a stream or whole sequences); a runner
+    without a stream gives no streaming result. A failure is reported and the suite goes on."""
+    try:
+        runner = make_runner()
+        if not workload.streaming:
+            return [_sequence_result(workload, name, runner, x, device, repeats)]
+        return [_stream_result(workload, name, runner, x, device)] if runner.stream is not None else []
+    except Exception as error:
+        print(f"{workload.name} {name}: FAILED: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
+        return []
+
+
 def _training_result(workload: Workload, name: str, model: torch.nn.Module, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
     forward = torch.compile(model, fullgraph=True) if name == "compile" else model
 
@@ -75,16 +92,15 @@ def _training_result(workload: Workload, name: str, model: torch.nn.Module, x: t
 
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
-    timing = measure(step, repeats=repeats, warmup=1, synchronize=_synchronize(device))
-    result = Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
-                    workload.units / timing.median, "samples/s", 0.0)
+    result = _from_timing(workload, name, measure(step, repeats=repeats, warmup=1, synchronize=_synchronize(device)))
     if device.type == "cuda":
         result.unit += f", peak {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB"
     return result
 
 
 def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int) -> List[Result]:
-    """Measure every workload of ``names`` on every backend of ``backend_names``."""
+    """Measure every workload of ``names`` on every backend of ``backend_names``, then on the
+    other SNN libraries that happen to be importable (norse, snntorch, spikingjelly, eager)."""
     available = {**BACKENDS, **SLOW_BACKENDS}
     results: List[Result] = []
     table = workloads(quick)
@@ -100,48 +116,17 @@ def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.
             continue
         group: List[Result] = []
         if name == "W1":
-            timing = measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))
-            group.append(Result(name, "floor", workload.description, timing.median * 1e3, timing.p99 * 1e3,
-                                workload.units / timing.median, f"{workload.unit_name}/s", 0.0))
-        with tempfile.TemporaryDirectory() as workdir, torch.inference_mode(mode=not workload.streaming):
+            group.append(_from_timing(workload, "floor", measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))))
+        example = x[:1] if workload.streaming else x
+        with tempfile.TemporaryDirectory() as workdir, torch.inference_mode():
             for backend in backend_names:
-                try:
-                    with torch.inference_mode():
-                        runner = available[backend](model, x if not workload.streaming else x[:1], Path(workdir))
-                    if workload.streaming:
-                        if runner.stream is None:
-                            continue
-                        with torch.inference_mode():
-                            group.append(_stream_result(workload, backend, runner, x, device))
-                    else:
-                        with torch.inference_mode():
-                            group.append(_sequence_result(workload, backend, runner, x, device, repeats))
-                except Exception as error:  # a backend that fails is reported, the suite goes on
-                    _report_failure(name, backend, error)
-            with torch.inference_mode():
-                group += _comparator_results(workload, x, device, repeats)
+                build = available[backend]
+                group += _runner_results(workload, backend, lambda: build(model, example, Path(workdir)), x, device, repeats)
+            for library, comparator in comparator_models(workload.name, device).items():
+                runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
+                group += _runner_results(workload, f"{library} eager", lambda: runner, x, device, repeats)
         results += _with_ratios(group)
     return results
-
-
-def _comparator_results(workload: Workload, x: torch.Tensor, device: torch.device, repeats: int) -> List[Result]:
-    """The same workload in norse, snntorch or spikingjelly, eager, where they are importable."""
-    results = []
-    for library, comparator in comparator_models(workload.name, device).items():
-        runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
-        name = f"{library} eager"
-        try:
-            if workload.streaming:
-                results.append(_stream_result(workload, name, runner, x, device))
-            else:
-                results.append(_sequence_result(workload, name, runner, x, device, repeats))
-        except Exception as error:  # another library's failure is reported, the suite goes on
-            _report_failure(workload.name, name, error)
-    return results
-
-
-def _report_failure(workload: str, backend: str, error: Exception) -> None:
-    print(f"{workload} {backend}: FAILED: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}")
 
 
 def _with_ratios(group: List[Result]) -> List[Result]:
