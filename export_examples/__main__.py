@@ -1,6 +1,6 @@
 """``make export``: train, export, validate and evaluate every example; print and write a report.
 
-    python -m export_examples [--epochs N] [--artifacts DIR] [--checkpoints DIR] [--no-progress]
+python -m export_examples [--epochs N] [--artifacts DIR] [--checkpoints DIR] [--no-progress]
 """
 
 import argparse
@@ -11,10 +11,9 @@ from typing import List
 import torch
 
 from export_examples import raster, training
-from export_examples.train import EXAMPLES
 from export_examples.digits import load_split
 from export_examples.pipeline import ArtifactRow, run_example, trained_model
-
+from export_examples.train import EXAMPLES
 
 HEADER = ("example", "format", "mode", "file size", "export s", "max deviation", "accuracy", "same as eager")
 
@@ -22,7 +21,9 @@ HEADER = ("example", "format", "mode", "file size", "export s", "max deviation",
 def table(rows: List[ArtifactRow]) -> List[List[str]]:
     return [
         [
-            row.example, row.format, row.mode,
+            row.example,
+            row.format,
+            row.mode,
             f"{row.file_bytes / 1024:.0f} KiB" if row.path else "-",
             f"{row.export_seconds:.1f}" if row.path else "-",
             f"{row.max_deviation:.1e}" if row.path else "-",
@@ -45,7 +46,11 @@ def plain(rows: List[List[str]]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, help="training epochs (default: each example's own); a reduced run skips the accuracy targets")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        help="training epochs (default: each example's own); a reduced run skips the accuracy targets",
+    )
     parser.add_argument("--artifacts", type=Path, default=Path("artifacts"))
     parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints"))
     parser.add_argument("--no-progress", action="store_true")
@@ -55,8 +60,13 @@ def main(argv=None) -> int:
     notes = []
     for example in EXAMPLES.values():
         epochs = args.epochs or example.EPOCHS
-        model, seconds = trained_model(example, split, args.checkpoints / f"{example.NAME}.pt", epochs, not args.no_progress)
-        notes.append(f"- {example.NAME}: " + (f"trained {epochs} epochs in {seconds:.0f} s" if seconds else "loaded from its checkpoint"))
+        model, seconds = trained_model(
+            example, split, args.checkpoints / f"{example.NAME}.pt", epochs, not args.no_progress
+        )
+        notes.append(
+            f"- {example.NAME}: "
+            + (f"trained {epochs} epochs in {seconds:.0f} s" if seconds else "loaded from its checkpoint")
+        )
         rows = run_example(example, model, split, args.artifacts)
         all_rows += rows
         sample = example.encode(torch.from_numpy(split.test_images[:1]))
@@ -67,9 +77,15 @@ def main(argv=None) -> int:
     rows = table(all_rows)
     print(plain(rows))
     report = args.artifacts / "report.md"
-    report.write_text("# Example networks: exported and checked\n\n" + markdown(rows) + "\n\n" + "\n".join(notes) + "\n")
+    report.write_text(
+        "# Example networks: exported and checked\n\n" + markdown(rows) + "\n\n" + "\n".join(notes) + "\n"
+    )
     print(f"\nreport: {report}")
-    failures = [f"{r.example} {r.format} {r.mode}: predictions differ from eager" for r in all_rows if not r.identical_predictions]
+    failures = [
+        f"{r.example} {r.format} {r.mode}: predictions differ from eager"
+        for r in all_rows
+        if not r.identical_predictions
+    ]
     if args.epochs is None:
         failures += [
             f"{example.NAME}: accuracy {row.accuracy:.2%} is below the target {example.TARGET_ACCURACY:.0%}"

@@ -77,7 +77,9 @@ def max_deviation(report: "export.ExportReport") -> float:
     return max((float(item.get("max_abs", 0.0)) for item in values), default=0.0)
 
 
-def trained_model(example: ModuleType, split: DigitsSplit, checkpoint: Path, epochs: int, progress: bool) -> Tuple[nn.Module, float]:
+def trained_model(
+    example: ModuleType, split: DigitsSplit, checkpoint: Path, epochs: int, progress: bool
+) -> Tuple[nn.Module, float]:
     """The example's model from its checkpoint, or trained now (and checkpointed); with the
     training time in seconds (0 when loaded)."""
     if checkpoint.exists():
@@ -95,7 +97,9 @@ def run_example(example: ModuleType, model: nn.Module, split: DigitsSplit, artif
     eager = training.predict(model, test_inputs, example.READOUT).numpy()
     target = artifacts / example.NAME
     target.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(target / "test_set.npz", inputs=test_inputs.numpy(), labels=split.test_labels, readout=example.READOUT)
+    np.savez_compressed(
+        target / "test_set.npz", inputs=test_inputs.numpy(), labels=split.test_labels, readout=example.READOUT
+    )
     rows = []
     for plan in PLANS:
         example_input = test_inputs[:, :8] if plan.mode == "sequence" else test_inputs[0, :8]
@@ -104,10 +108,18 @@ def run_example(example: ModuleType, model: nn.Module, split: DigitsSplit, artif
         predicted = runtime_predictions(session, test_inputs.numpy(), plan.mode, example.READOUT)
         rows.append(
             ArtifactRow(
-                example.NAME, plan.format, plan.mode, report.path, report.file_bytes, report.export_seconds,
-                max_deviation(report), training.accuracy(predicted, split.test_labels),
+                example.NAME,
+                plan.format,
+                plan.mode,
+                report.path,
+                report.file_bytes,
+                report.export_seconds,
+                max_deviation(report),
+                training.accuracy(predicted, split.test_labels),
                 bool(np.array_equal(predicted, eager)),
             )
         )
-    eager_row = ArtifactRow(example.NAME, "eager", "sequence", None, 0, 0.0, 0.0, training.accuracy(eager, split.test_labels), True)
+    eager_row = ArtifactRow(
+        example.NAME, "eager", "sequence", None, 0, 0.0, 0.0, training.accuracy(eager, split.test_labels), True
+    )
     return [eager_row] + rows

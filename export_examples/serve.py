@@ -39,7 +39,9 @@ def streamed_scores(step_outputs, readout: str) -> np.ndarray:
     return class_scores(np.stack(list(step_outputs)), readout)
 
 
-def batch_accuracy(session: "runtime.Session", inputs: np.ndarray, labels: np.ndarray, readout: str, batch_size: int) -> dict:
+def batch_accuracy(
+    session: "runtime.Session", inputs: np.ndarray, labels: np.ndarray, readout: str, batch_size: int
+) -> dict:
     """Whole sequences, ``batch_size`` samples per call: accuracy and samples per second."""
     correct = 0
     start = time.perf_counter()
@@ -51,7 +53,9 @@ def batch_accuracy(session: "runtime.Session", inputs: np.ndarray, labels: np.nd
     return {"accuracy": correct / labels.shape[0], "samples_per_s": labels.shape[0] / seconds}
 
 
-def streamed_accuracy(session: "runtime.Session", inputs: np.ndarray, labels: np.ndarray, readout: str, samples: int) -> dict:
+def streamed_accuracy(
+    session: "runtime.Session", inputs: np.ndarray, labels: np.ndarray, readout: str, samples: int
+) -> dict:
     """One sample at a time, one time step per call, the state carried by the stream."""
     stream = session.stream(batch_size=1)
     latencies, correct = [], 0
@@ -86,7 +90,9 @@ def main(argv=None) -> int:
     session = runtime.load(args.artifact)
     step_session = runtime.load(args.step_artifact or folder / "model_step.onnx")
     batch = batch_accuracy(session, inputs, labels, readout, args.batch)
-    print(f"{args.artifact}: batches of {args.batch}: accuracy {batch['accuracy']:.2%}, {batch['samples_per_s']:.0f} samples/s")
+    print(
+        f"{args.artifact}: batches of {args.batch}: accuracy {batch['accuracy']:.2%}, {batch['samples_per_s']:.0f} samples/s"
+    )
     samples = min(args.stream_samples, labels.shape[0])
     streamed = streamed_accuracy(step_session, inputs, labels, readout, samples)
     print(

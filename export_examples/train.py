@@ -1,7 +1,7 @@
 """Train one example and write its checkpoint; runs unchanged under torchrun (DDP).
 
-    python -m export_examples.train conv_digits [--epochs N] [--checkpoint PATH]
-    torchrun --standalone --nproc-per-node 2 -m export_examples.train conv_digits
+python -m export_examples.train conv_digits [--epochs N] [--checkpoint PATH]
+torchrun --standalone --nproc-per-node 2 -m export_examples.train conv_digits
 """
 
 import argparse

@@ -79,7 +79,11 @@ class ChunkedTimeLoop(nn.Module):
 
     def forward(self, input_tensor: Tensor, state: Any = None) -> Tuple[Tensor, Any]:
         if not isinstance(input_tensor, Tensor) or input_tensor.dim() < 2:
-            got = f"shape {tuple(input_tensor.shape)}" if isinstance(input_tensor, Tensor) else type(input_tensor).__name__
+            got = (
+                f"shape {tuple(input_tensor.shape)}"
+                if isinstance(input_tensor, Tensor)
+                else type(input_tensor).__name__
+            )
             raise ValueError(f"compile_model(time_chunk=...): expected an input of shape (time, batch, ...), got {got}")
         steps, chunk = input_tensor.shape[0], self.time_chunk
         first, state = self._chunk(self.model, input_tensor[:chunk], state)
@@ -99,7 +103,9 @@ class ChunkedTimeLoop(nn.Module):
         output = first.new_empty((steps, *first.shape[1:]))
         output[:chunk] = first
         for start in range(chunk, steps, chunk):
-            state = self._chunk_into(self.model, input_tensor[start : start + chunk], state, output[start : start + chunk])
+            state = self._chunk_into(
+                self.model, input_tensor[start : start + chunk], state, output[start : start + chunk]
+            )
         return output, state
 
 

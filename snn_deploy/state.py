@@ -51,9 +51,7 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
     """Raise a ``TypeError``/``ValueError`` naming ``owner`` unless ``state`` has the structure,
     shapes and floating dtype category of ``expected``."""
     if type(state) is not type(expected):
-        raise TypeError(
-            f"{owner}: expected a state of type {type(expected).__name__}, got {type(state).__name__}"
-        )
+        raise TypeError(f"{owner}: expected a state of type {type(expected).__name__}, got {type(state).__name__}")
     got = dict(named_leaves(state))
     for name, want in named_leaves(expected):
         if not isinstance(want, Tensor):

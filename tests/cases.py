@@ -5,14 +5,14 @@ Every generic test (compile, script, float64, CUDA, gradients, export) iterates 
 Each model family lists its cases in its own ``cases_<family>.py``.
 """
 
-from torch import nn
-
-import snn_deploy as snn
-from case_tools import B, T, Case, current, spikes, spikes_and_state
+from case_tools import B, Case, T, current, spikes, spikes_and_state
 from cases_encoders import CASES as ENCODER_CASES
 from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
 from cases_lif_variants import CASES as LIF_VARIANT_CASES
 from cases_refrac_mc_correlation import CASES as REFRAC_MC_CORRELATION_CASES
+from torch import nn
+
+import snn_deploy as snn
 
 CORE_CASES = [
     Case("LIFCell", lambda: snn.LIFCell(), current(B, 5), "cell"),

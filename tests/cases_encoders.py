@@ -3,10 +3,10 @@
 from typing import Tuple
 
 import torch
+from case_tools import RNG_SEED, B, Case, T, current, spikes
 from torch import Tensor
 
 import snn_deploy as snn
-from case_tools import RNG_SEED, B, T, Case, current, spikes
 
 
 def signed_values(*shape: int):

@@ -1,7 +1,8 @@
 """Cases of the Izhikevich family and CobaLIFCell: inputs strong enough to fire within a step or two."""
 
+from case_tools import B, Case, T, current
+
 import snn_deploy as snn
-from case_tools import B, T, Case, current
 
 CASES = [
     Case("IzhikevichCell", lambda: snn.IzhikevichCell(snn.tonic_spiking), current(B, 5, scale=600.0), "cell"),

@@ -1,7 +1,8 @@
 """Cases of the LIFEx, LIFAdEx and LSNN families."""
 
+from case_tools import B, Case, T, current
+
 import snn_deploy as snn
-from case_tools import B, T, Case, current
 
 # An LSNN adds its input current after the threshold, so from rest it cannot fire on the first
 # step; a leak potential above threshold (a tonically firing neuron) makes the first step spike,

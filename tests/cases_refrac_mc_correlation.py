@@ -3,9 +3,9 @@
 from typing import Tuple
 
 import torch
+from case_tools import B, Case, current, spikes
 
 import snn_deploy as snn
-from case_tools import B, Case, current, spikes
 
 
 def correlation_inputs(generator: torch.Generator, dtype: torch.dtype) -> Tuple:
@@ -20,9 +20,7 @@ CASES = [
     Case("LIFRefracCell", lambda: snn.LIFRefracCell(), current(B, 5), "cell"),
     Case("LIFRefracRecurrentCell", lambda: snn.LIFRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
     Case("LIFMCRecurrentCell", lambda: snn.LIFMCRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
-    Case(
-        "LIFMCRefracRecurrentCell", lambda: snn.LIFMCRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"
-    ),
+    Case("LIFMCRefracRecurrentCell", lambda: snn.LIFMCRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
     # A cell whose weights are call arguments (norse's API): "layer" here only means that the
     # generic tests call it once with the drawn arguments, not a second time with (x, state).
     Case("LIFCorrelation", lambda: snn.LIFCorrelation(4, 5), correlation_inputs, "layer"),

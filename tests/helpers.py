@@ -16,7 +16,9 @@ def call(module, args):
     return module(*args)
 
 
-def assert_same_outputs(actual: Any, expected: Any, exact: bool = False, rtol: float = RTOL, atol: float = ATOL) -> None:
+def assert_same_outputs(
+    actual: Any, expected: Any, exact: bool = False, rtol: float = RTOL, atol: float = ATOL
+) -> None:
     """Every tensor leaf of ``actual`` matches ``expected``: bit-equal if ``exact`` or if the leaf
     holds spikes (only 0 and 1), else within ``rtol``/``atol``."""
     got, want = dict(named_leaves(actual)), dict(named_leaves(expected))
@@ -30,9 +32,11 @@ def assert_same_outputs(actual: Any, expected: Any, exact: bool = False, rtol: f
         value, reference = value.detach().cpu().double(), reference.detach().cpu().double()
         is_spikes = bool(((reference == 0) | (reference == 1)).all())
         if exact or is_spikes:
-            assert torch.equal(value, reference), f"{name}: values differ (max {float((value - reference).abs().max())})"
+            assert torch.equal(value, reference), (
+                f"{name}: values differ (max {float((value - reference).abs().max())})"
+            )
         else:
-            torch.testing.assert_close(value, reference, rtol=rtol, atol=atol, msg=lambda m: f"{name}: {m}")
+            torch.testing.assert_close(value, reference, rtol=rtol, atol=atol, msg=lambda m, name=name: f"{name}: {m}")
 
 
 def has_spikes(output: Any) -> bool:

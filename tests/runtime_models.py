@@ -3,7 +3,6 @@
 from pathlib import Path
 from typing import Dict, Tuple
 
-import pytest
 import torch
 from torch import nn
 
@@ -57,8 +56,3 @@ class Artifacts:
             exporter(self.model, example, path, step=mode == "step", **options)
             self.paths[key] = path
         return self.paths[key]
-
-
-@pytest.fixture(scope="session")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Artifacts:
-    return Artifacts(tmp_path_factory.mktemp("runtime_artifacts"))

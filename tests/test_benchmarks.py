@@ -5,22 +5,41 @@ import json
 import pytest
 import torch
 
+from snn_deploy.benchmarks import suite
 from snn_deploy.benchmarks.__main__ import main as bench_main
 from snn_deploy.benchmarks.backends import compile_time_chunk
-from snn_deploy.benchmarks import suite
-from snn_deploy.benchmarks.suite import format_table, Result, _with_ratios
+from snn_deploy.benchmarks.suite import Result, _with_ratios, format_table
 from snn_deploy.benchmarks.timing import measure
 
 
 def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     results = tmp_path / "results.jsonl"
-    status = bench_main(["--quick", "--workloads", "W1,W3,W4", "--backends", "eager,torchscript,onnxruntime", "--repeats", "2", "--results", str(results), "--system-malloc"])
+    status = bench_main(
+        [
+            "--quick",
+            "--workloads",
+            "W1,W3,W4",
+            "--backends",
+            "eager,torchscript,onnxruntime",
+            "--repeats",
+            "2",
+            "--results",
+            str(results),
+            "--system-malloc",
+        ]
+    )
     assert status == 0
     printed = capsys.readouterr().out
     records = [json.loads(line) for line in results.read_text().splitlines()]
     lines = [line for line in records if line["kind"] == "workload"]
     measured = {(line["workload"], line["backend"]) for line in lines}
-    assert {("W1", "floor"), ("W1", "eager"), ("W1", "onnxruntime"), ("W3", "torchscript"), ("W4", "onnxruntime")} <= measured
+    assert {
+        ("W1", "floor"),
+        ("W1", "eager"),
+        ("W1", "onnxruntime"),
+        ("W3", "torchscript"),
+        ("W4", "onnxruntime"),
+    } <= measured
     assert all(line["median_ms"] > 0 and line["machine"]["torch"] and line["allocator"] == "system" for line in lines)
     assert "x eager" in printed and "W4" in printed
     exports = {(line["artifact"], line["time_steps"]): line for line in records if line["kind"] == "export"}
@@ -32,7 +51,13 @@ def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
 
 
 def test_ratios_are_relative_to_eager_and_floor_of_the_same_run():
-    group = _with_ratios([Result("W1", "floor", "", 10.0, 11.0, 1.0, "", 0.0), Result("W1", "eager", "", 40.0, 41.0, 1.0, "", 0.0), Result("W1", "x", "", 20.0, 21.0, 1.0, "", 0.0)])
+    group = _with_ratios(
+        [
+            Result("W1", "floor", "", 10.0, 11.0, 1.0, "", 0.0),
+            Result("W1", "eager", "", 40.0, 41.0, 1.0, "", 0.0),
+            Result("W1", "x", "", 20.0, 21.0, 1.0, "", 0.0),
+        ]
+    )
     assert [r.ratio_to_eager for r in group] == [0.25, 1.0, 0.5]
     assert [r.ratio_to_floor for r in group] == [1.0, 4.0, 2.0]
     assert "x floor" in format_table(group)

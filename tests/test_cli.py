@@ -13,8 +13,11 @@ def test_export_inspect_validate_in_a_subprocess(tmp_path):
     path = tmp_path / "lif.onnx"
     command = [sys.executable, "-m", "snn_deploy.cli"]
     exported = subprocess.run(
-        command + ["export", "snn_deploy:LIFCell", "--input-shape", "5", "--input-scale", "300", "-T", "4", "-o", str(path)],
-        capture_output=True, text=True, check=False,
+        command
+        + ["export", "snn_deploy:LIFCell", "--input-shape", "5", "--input-scale", "300", "-T", "4", "-o", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert exported.returncode == 0, exported.stderr
     assert "onnx sequence artifact, T=4" in exported.stdout and "output: spikes 100% equal" in exported.stdout
@@ -27,13 +30,21 @@ def test_export_inspect_validate_in_a_subprocess(tmp_path):
 
 def test_factory_with_example_shape_checkpoint_and_step_mode(tmp_path, capsys):
     import torch
-
     from export_factories import small_network
 
     checkpoint = tmp_path / "weights.pt"
     torch.save({"state_dict": small_network()[0].state_dict()}, checkpoint)
     path = tmp_path / "net.pt2"
-    argv = ["export", "export_factories:small_network", "-o", str(path), "--mode", "step", "--checkpoint", str(checkpoint)]
+    argv = [
+        "export",
+        "export_factories:small_network",
+        "-o",
+        str(path),
+        "--mode",
+        "step",
+        "--checkpoint",
+        str(checkpoint),
+    ]
     assert main(argv) == 0
     assert "pt2 step artifact" in capsys.readouterr().out
     assert main(["inspect", str(path)]) == 0
@@ -47,7 +58,10 @@ def test_factory_with_example_shape_checkpoint_and_step_mode(tmp_path, capsys):
         (["export", "export_factories", "-o", "x.onnx"], "must look like pkg.module:function"),
         (["export", "export_factories:not_a_model", "-o", "x.onnx"], "returned int, not a torch.nn.Module"),
         (["export", "snn_deploy:LIF", "-o", "x.onnx"], "pass --input-shape"),
-        (["export", "export_factories:small_network", "-o", "x.onnx", "--checkpoint", "missing.pt"], "cannot load checkpoint"),
+        (
+            ["export", "export_factories:small_network", "-o", "x.onnx", "--checkpoint", "missing.pt"],
+            "cannot load checkpoint",
+        ),
         (["inspect", "missing.onnx"], "no such file"),
         (["validate", "missing.onnx"], "no such file"),
     ],

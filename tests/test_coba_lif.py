@@ -45,8 +45,13 @@ def test_input_and_recurrent_spikes_jump_the_conductances_by_the_sign_of_their_w
 
 def test_non_default_parameters_and_dt():
     p = snn.CobaLIFParameters(
-        tau_syn_exc_inv=1 / 0.3, tau_syn_inh_inv=1 / 0.5, e_rev_E=0.0, e_rev_I=-70.0,
-        v_thresh=-50.0, v_reset=-65.0, v_rest=-65.0,
+        tau_syn_exc_inv=1 / 0.3,
+        tau_syn_inh_inv=1 / 0.5,
+        e_rev_E=0.0,
+        e_rev_I=-70.0,
+        v_thresh=-50.0,
+        v_reset=-65.0,
+        v_rest=-65.0,
     )
     cell = cell_with_weights([[20.0], [-20.0], [2.0]], [[0.0] * 3] * 3, p, dt=0.01)
     assert cell.initial_state(torch.zeros(1, 1)).v.tolist() == [[-65.0] * 3]

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from helpers import assert_same_outputs
 
 import snn_deploy as snn
-from helpers import assert_same_outputs
 from snn_deploy.compile import FUSE_TIME_LOOP, ChunkedTimeLoop
 
 

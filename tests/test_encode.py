@@ -94,7 +94,10 @@ def test_spike_latency_lif_encoder_is_the_first_spike_of_the_constant_current_en
     data = tensor([2.0, 4.0, 8.0, 16.0])
     # constant current: 2 never fires, 4 at t=2, 8 at t=1 and 3, 16 every step
     assert snn.ConstantCurrentLIFEncoder(4).double()(data).tolist() == [
-        [0, 0, 0, 1], [0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 1]
+        [0, 0, 0, 1],
+        [0, 0, 1, 1],
+        [0, 1, 0, 1],
+        [0, 0, 1, 1],
     ]
     expected = [[0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
     assert snn.SpikeLatencyLIFEncoder(4).double()(data).tolist() == expected
@@ -258,11 +261,20 @@ def test_signed_poisson_spikes_carry_the_sign_of_the_input_at_the_rate_of_its_ma
 @pytest.mark.parametrize(
     "factory, message",
     [
-        (lambda: snn.ConstantCurrentLIFEncoder(0), "ConstantCurrentLIFEncoder: expected seq_length to be a positive int, got 0"),
-        (lambda: snn.SpikeLatencyLIFEncoder(2.5), "SpikeLatencyLIFEncoder: expected seq_length to be a positive int, got 2.5"),
+        (
+            lambda: snn.ConstantCurrentLIFEncoder(0),
+            "ConstantCurrentLIFEncoder: expected seq_length to be a positive int, got 0",
+        ),
+        (
+            lambda: snn.SpikeLatencyLIFEncoder(2.5),
+            "SpikeLatencyLIFEncoder: expected seq_length to be a positive int, got 2.5",
+        ),
         (lambda: snn.PoissonEncoder(-1), "PoissonEncoder: expected seq_length to be a positive int, got -1"),
         (lambda: snn.PopulationEncoder(0), "PopulationEncoder: expected out_features to be a positive int, got 0"),
-        (lambda: snn.SignedPoissonEncoder(3, seed=1, generator=torch.Generator()), "SignedPoissonEncoder: pass a generator or a seed, not both"),
+        (
+            lambda: snn.SignedPoissonEncoder(3, seed=1, generator=torch.Generator()),
+            "SignedPoissonEncoder: pass a generator or a seed, not both",
+        ),
         (lambda: snn.ConstantCurrentLIFEncoder(3, snn.LIFParameters(method="nope")), "unknown threshold method 'nope'"),
     ],
 )
@@ -276,5 +288,7 @@ def test_bad_input_is_a_clear_error():
         snn.PoissonEncoder(3)([0.5])
     with pytest.raises(TypeError, match="PopulationEncoder: expected a tensor input, got float"):
         snn.PopulationEncoder(3)(0.5)
-    with pytest.raises(ValueError, match=r"SpikeLatencyEncoder: expected an input of at least 1 dimensions \(time, \.\.\.\), got 0-D"):
+    with pytest.raises(
+        ValueError, match=r"SpikeLatencyEncoder: expected an input of at least 1 dimensions \(time, \.\.\.\), got 0-D"
+    ):
         snn.SpikeLatencyEncoder()(torch.tensor(1.0))

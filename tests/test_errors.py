@@ -9,14 +9,42 @@ import snn_deploy as snn
 @pytest.mark.parametrize(
     "module, x, message",
     [
-        (snn.LIF(), torch.zeros(4), r"LIF: expected an input of at least 2 dimensions \(time, batch, \.\.\.\), got 1-D"),
-        (snn.LIFRecurrentCell(3, 4), torch.zeros(2, 5, 3), r"LIFRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D"),
-        (snn.LIFRecurrent(3, 4), torch.zeros(2, 3), r"LIFRecurrent: expected a 3-D input \(time, batch, input_size\), got 2-D"),
-        (snn.LIFRecurrentCell(3, 4), torch.zeros(2, 5), "LIFRecurrentCell: expected 3 input features in the last dimension, got 5"),
-        (snn.LIFRecurrent(3, 4), torch.zeros(6, 2, 2), "LIFRecurrent: expected 3 input features in the last dimension, got 2"),
+        (
+            snn.LIF(),
+            torch.zeros(4),
+            r"LIF: expected an input of at least 2 dimensions \(time, batch, \.\.\.\), got 1-D",
+        ),
+        (
+            snn.LIFRecurrentCell(3, 4),
+            torch.zeros(2, 5, 3),
+            r"LIFRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D",
+        ),
+        (
+            snn.LIFRecurrent(3, 4),
+            torch.zeros(2, 3),
+            r"LIFRecurrent: expected a 3-D input \(time, batch, input_size\), got 2-D",
+        ),
+        (
+            snn.LIFRecurrentCell(3, 4),
+            torch.zeros(2, 5),
+            "LIFRecurrentCell: expected 3 input features in the last dimension, got 5",
+        ),
+        (
+            snn.LIFRecurrent(3, 4),
+            torch.zeros(6, 2, 2),
+            "LIFRecurrent: expected 3 input features in the last dimension, got 2",
+        ),
         (snn.LILinearCell(3, 4), torch.zeros(2, 4), "LILinearCell: expected 3 input features"),
-        (snn.LConv2d(2, 3, 3), torch.zeros(2, 1, 5, 5, 5), r"LConv2d: expected an input of shape \(time, batch, 2, height, width\)"),
-        (snn.Lift(torch.nn.Identity()), torch.zeros(3), r"Lift: expected an input of shape \(time, batch, \.\.\.\), got 1-D"),
+        (
+            snn.LConv2d(2, 3, 3),
+            torch.zeros(2, 1, 5, 5, 5),
+            r"LConv2d: expected an input of shape \(time, batch, 2, height, width\)",
+        ),
+        (
+            snn.Lift(torch.nn.Identity()),
+            torch.zeros(3),
+            r"Lift: expected an input of shape \(time, batch, \.\.\.\), got 1-D",
+        ),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, torch.nn.Module) else None,
 )

@@ -20,7 +20,17 @@ ARTIFACT_FILES = ("model.onnx", "model_step.onnx", "model.ts", "model.pt2", "tes
 def exported(tmp_path_factory):
     """One reduced run of the pipeline: 1 epoch per example, everything else as ``make export``."""
     root = tmp_path_factory.mktemp("examples")
-    status = export_main(["--epochs", "1", "--artifacts", str(root / "artifacts"), "--checkpoints", str(root / "checkpoints"), "--no-progress"])
+    status = export_main(
+        [
+            "--epochs",
+            "1",
+            "--artifacts",
+            str(root / "artifacts"),
+            "--checkpoints",
+            str(root / "checkpoints"),
+            "--no-progress",
+        ]
+    )
     return status, root
 
 
@@ -57,7 +67,9 @@ def test_serve_streams_the_test_set_without_torch(exported):
     artifact = root / "artifacts" / "conv_digits" / "model.onnx"
     result = subprocess.run(
         [sys.executable, str(REPO / "export_examples" / "serve.py"), str(artifact), "--stream-samples", "3"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert "accuracy" in result.stdout and "p99" in result.stdout
@@ -68,9 +80,27 @@ def test_training_runs_under_torchrun_with_two_cpu_processes(tmp_path):
     checkpoint = tmp_path / "ddp.pt"
     environment = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
     result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-         "-m", "export_examples.train", "recurrent_digits", "--epochs", "1", "--checkpoint", str(checkpoint), "--no-progress"],
-        capture_output=True, text=True, timeout=600, env=environment, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            "2",
+            "-m",
+            "export_examples.train",
+            "recurrent_digits",
+            "--epochs",
+            "1",
+            "--checkpoint",
+            str(checkpoint),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environment,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     model = EXAMPLES["recurrent_digits"].build_model()

@@ -26,13 +26,24 @@ def test_the_onnx_manifest_describes_the_boundary(tmp_path):
     manifest = read_manifest(tmp_path / "m.onnx")
     assert manifest == report.manifest
     assert (manifest.format, manifest.mode, manifest.time_steps, manifest.dt, manifest.dtype) == (
-        "onnx", "sequence", 4, 0.001, "float32",
+        "onnx",
+        "sequence",
+        4,
+        0.001,
+        "float32",
     )
     assert [(s.name, s.shape) for s in manifest.inputs] == [
-        ("input", [4, None, 3]), ("state.1.z", [None, 2]), ("state.1.v", [None, 2]), ("state.1.i", [None, 2]),
+        ("input", [4, None, 3]),
+        ("state.1.z", [None, 2]),
+        ("state.1.v", [None, 2]),
+        ("state.1.i", [None, 2]),
     ]
     assert [s.name for s in manifest.outputs] == ["output", "new_state.1.z", "new_state.1.v", "new_state.1.i"]
-    assert [(s.path, s.shape, s.fill) for s in manifest.state] == [("1.z", [2], 0.0), ("1.v", [2], 0.0), ("1.i", [2], 0.0)]
+    assert [(s.path, s.shape, s.fill) for s in manifest.state] == [
+        ("1.z", [2], 0.0),
+        ("1.v", [2], 0.0),
+        ("1.i", [2], 0.0),
+    ]
     assert manifest.model["tree"]["children"]["1"]["class"] == "snn_deploy.module.lif.LIFRecurrent"
     assert manifest.producer["torch"] == torch.__version__ and manifest.options["opset"] >= 18
     validation = manifest.validation

@@ -4,10 +4,10 @@ consecutive chunks with the state carried, equal eager on the whole sequence."""
 import onnxruntime
 import pytest
 import torch
+from helpers import assert_same_outputs
 from torch import nn
 
 import snn_deploy as snn
-from helpers import assert_same_outputs
 from snn_deploy.export import to_onnx
 from snn_deploy.state import named_tensors
 

@@ -56,7 +56,9 @@ def test_wrong_example_inputs_are_refused_with_the_expected_layout(tmp_path):
         to_pt2(snn.LIF(), torch.ones(4, 2, 3, dtype=torch.long), tmp_path / "m.pt2")
     with pytest.raises(ExportError, match="expected a floating-point tensor, got list"):
         to_pt2(snn.LIF(), [1.0], tmp_path / "m.pt2")
-    with pytest.raises(ExportError, match=r"sequence mode: expected a tensor of shape \(time, batch, ...\), got shape \(3,\)"):
+    with pytest.raises(
+        ExportError, match=r"sequence mode: expected a tensor of shape \(time, batch, ...\), got shape \(3,\)"
+    ):
         to_pt2(snn.LIF(), torch.ones(3), tmp_path / "m.pt2")
     with pytest.raises(ExportError, match="wrong example input: LIFRecurrent fails .*expected 4 input features"):
         to_pt2(snn.LIFRecurrent(4, 2), X, tmp_path / "m.pt2")

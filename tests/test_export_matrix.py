@@ -6,10 +6,10 @@ A new registry case is exported automatically; cases that must be refused are li
 
 import pytest
 import torch
-
 from cases import CASES, CASES_BY_NAME
 from export_tools import built, eager, eager_initial_state, example, stock_runner
 from helpers import assert_same_outputs
+
 from snn_deploy.errors import ExportError
 from snn_deploy.export import model_kind, to_onnx, to_pt2, to_torchscript
 from snn_deploy.state import named_tensors

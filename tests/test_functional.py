@@ -6,9 +6,9 @@ import math
 
 import pytest
 import torch
+from known_answers import f64, tensor
 
 import snn_deploy.functional as F
-from known_answers import f64, tensor
 from snn_deploy.functional.encode import bernoulli_spikes, lif_current_encode
 from snn_deploy.functional.izhikevich import izhikevich_integrate
 from snn_deploy.functional.lif_adex import lif_adex_integrate
@@ -94,7 +94,10 @@ def test_li_steps_integrate_then_decay_the_current():
 
 def test_refractory_update_masks_holds_and_counts_down():
     z, v, rho = refractory_update(
-        tensor([2.0, 0.0, 0.0]), tensor([0.3, 0.3, 0.3]), tensor([1.0, 1.0, 0.0]), tensor([0.0, 0.0, 0.7]),
+        tensor([2.0, 0.0, 0.0]),
+        tensor([0.3, 0.3, 0.3]),
+        tensor([1.0, 1.0, 0.0]),
+        tensor([0.0, 0.0, 0.7]),
         F.LIFRefracParameters(),
     )
     assert z.tolist() == [0.0, 1.0, 0.0]
@@ -144,7 +147,8 @@ def test_lif_mc_steps_couple_after_the_reset_then_apply_the_refractory_update():
 
 def test_correlation_sensor_step_decays_by_the_old_flag_and_jumps_on_spikes():
     state = F.CorrelationSensorState(
-        post_pre=tensor([[[0.0, 1.0], [1.0, 0.0]]]), correlation_trace=torch.ones(1, 2, 2, dtype=f64),
+        post_pre=tensor([[[0.0, 1.0], [1.0, 0.0]]]),
+        correlation_trace=torch.ones(1, 2, 2, dtype=f64),
         anti_correlation_trace=torch.ones(1, 2, 2, dtype=f64),
     )
     new = F.correlation_sensor_step(tensor([[1.0, 0.0]]), tensor([[0.0, 1.0]]), state, F.CorrelationSensorParameters())

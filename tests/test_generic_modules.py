@@ -4,10 +4,10 @@ import io
 
 import pytest
 import torch
-
 from case_tools import RNG_SEED
 from cases import CASES
 from helpers import assert_same_outputs, has_spikes
+
 from snn_deploy.state import named_leaves
 
 IDS = [case.name for case in CASES]

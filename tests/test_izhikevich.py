@@ -4,9 +4,9 @@ the firing patterns of Izhikevich (2004), Fig. 1, on the stimuli of that figure 
 import numpy as np
 import pytest
 import torch
+from known_answers import assert_matches_reference, reference_run
 
 import snn_deploy as snn
-from known_answers import assert_matches_reference, reference_run
 from snn_deploy.functional.izhikevich import izhikevich_feed_forward_step
 
 f32 = torch.float32
@@ -47,7 +47,17 @@ def test_every_preset_has_norses_parameters_and_initial_state(name):
 
 def test_named_tuples_have_norses_fields():
     assert snn.IzhikevichParameters._fields == (
-        "a", "b", "c", "d", "sq", "mn", "bias", "v_th", "tau_inv", "method", "alpha"
+        "a",
+        "b",
+        "c",
+        "d",
+        "sq",
+        "mn",
+        "bias",
+        "v_th",
+        "tau_inv",
+        "method",
+        "alpha",
     )
     assert snn.IzhikevichState._fields == ("v", "u")
     assert snn.IzhikevichRecurrentState._fields == ("z", "v", "u")

@@ -2,16 +2,22 @@
 
 import pytest
 import torch
+from known_answers import assert_matches_reference, f64, reference_run, tensor
 
 import snn_deploy as snn
-from known_answers import assert_matches_reference, f64, reference_run, tensor
 from snn_deploy.functional import lif_feed_forward_step, lif_step
 
 
 def test_default_parameters_match_norse():
     p = snn.LIFParameters()
     assert (p.tau_syn_inv, p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset, p.method, p.alpha) == (
-        200.0, 100.0, 0.0, 1.0, 0.0, "super", 100.0
+        200.0,
+        100.0,
+        0.0,
+        1.0,
+        0.0,
+        "super",
+        100.0,
     )
     assert snn.LIFState._fields == ("z", "v", "i")
     assert snn.LIFFeedForwardState._fields == ("v", "i")
@@ -87,7 +93,8 @@ def lif_neuron(p, dt):
 
 
 @pytest.mark.parametrize(
-    "p", [snn.LIFParameters(), snn.LIFParameters(tau_syn_inv=50.0, tau_mem_inv=30.0, v_leak=-0.1, v_th=0.7, v_reset=-0.3)]
+    "p",
+    [snn.LIFParameters(), snn.LIFParameters(tau_syn_inv=50.0, tau_mem_inv=30.0, v_leak=-0.1, v_th=0.7, v_reset=-0.3)],
 )
 def test_long_lif_run_matches_a_plain_reference_loop(p):
     generator = torch.Generator().manual_seed(3)

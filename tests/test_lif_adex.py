@@ -5,8 +5,6 @@ import math
 
 import pytest
 import torch
-
-import snn_deploy as snn
 from known_answers import (
     assert_matches_reference,
     assert_recurrent_layer_with_identity_input_equals_feed_forward,
@@ -14,6 +12,8 @@ from known_answers import (
     reference_run,
     tensor,
 )
+
+import snn_deploy as snn
 from snn_deploy.functional.lif_adex import lif_adex_feed_forward_step, lif_adex_step
 
 
@@ -21,7 +21,13 @@ def test_default_parameters_and_state_fields_match_norse():
     p = snn.LIFAdExParameters()
     assert (p.adaptation_current, p.adaptation_spike, p.delta_T, p.tau_ada_inv) == (4.0, 0.02, 0.5, 2.0)
     assert (p.tau_syn_inv, p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset, p.method, p.alpha) == (
-        200.0, 100.0, 0.0, 1.0, 0.0, "super", 100.0
+        200.0,
+        100.0,
+        0.0,
+        1.0,
+        0.0,
+        "super",
+        100.0,
     )
     assert snn.LIFAdExState._fields == ("z", "v", "i", "a")
     assert snn.LIFAdExFeedForwardState._fields == ("v", "i", "a")
@@ -49,8 +55,15 @@ def test_cell_fires_adds_spike_adaptation_and_couples_a_to_the_old_voltage():
 
 def test_cell_with_non_default_parameters_from_a_given_state():
     p = snn.LIFAdExParameters(
-        adaptation_current=10.0, adaptation_spike=0.5, delta_T=0.2, tau_ada_inv=50.0,
-        tau_syn_inv=100.0, tau_mem_inv=50.0, v_leak=0.2, v_th=0.8, v_reset=-0.1,
+        adaptation_current=10.0,
+        adaptation_spike=0.5,
+        delta_T=0.2,
+        tau_ada_inv=50.0,
+        tau_syn_inv=100.0,
+        tau_mem_inv=50.0,
+        v_leak=0.2,
+        v_th=0.8,
+        v_reset=-0.1,
     )
     cell = snn.LIFAdExCell(p, dt=0.002).double()
     torch.testing.assert_close(cell.initial_state(tensor([1.0, 2.0])).v, tensor([0.2, 0.2]))
@@ -114,8 +127,15 @@ def lif_adex_neuron(p, dt):
 PARAMETERS = [
     snn.LIFAdExParameters(),
     snn.LIFAdExParameters(
-        adaptation_current=20.0, adaptation_spike=2.0, delta_T=0.3, tau_ada_inv=20.0,
-        tau_syn_inv=50.0, tau_mem_inv=30.0, v_leak=-0.1, v_th=0.7, v_reset=-0.3,
+        adaptation_current=20.0,
+        adaptation_spike=2.0,
+        delta_T=0.3,
+        tau_ada_inv=20.0,
+        tau_syn_inv=50.0,
+        tau_mem_inv=30.0,
+        v_leak=-0.1,
+        v_th=0.7,
+        v_reset=-0.3,
     ),
 ]
 
@@ -149,8 +169,12 @@ def test_initial_states_are_shaped_per_step():
 
 
 def test_bad_input_and_foreign_state_are_refused():
-    with pytest.raises(ValueError, match=r"LIFAdExRecurrent: expected a 3-D input \(time, batch, input_size\), got 2-D"):
+    with pytest.raises(
+        ValueError, match=r"LIFAdExRecurrent: expected a 3-D input \(time, batch, input_size\), got 2-D"
+    ):
         snn.LIFAdExRecurrent(3, 4)(torch.zeros(2, 3))
     _, state = snn.LIFEx()(torch.zeros(3, 1, 2))
-    with pytest.raises(TypeError, match="LIFAdEx: expected a state of type LIFAdExFeedForwardState, got LIFExFeedForwardState"):
+    with pytest.raises(
+        TypeError, match="LIFAdEx: expected a state of type LIFAdExFeedForwardState, got LIFExFeedForwardState"
+    ):
         snn.LIFAdEx()(torch.zeros(3, 1, 2), state)

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from known_answers import f64, tensor
 
 import snn_deploy as snn
-from known_answers import f64, tensor
 
 W_IN = [[20.0, 0.0], [5.0, 0.0]]
 W_REC = [[0.0, 0.0], [30.0, 0.0]]
@@ -113,12 +113,36 @@ def test_parameters_are_buffers_named_by_their_path():
 @pytest.mark.parametrize(
     "args, error, message",
     [
-        ((torch.zeros(1, 3), torch.zeros(3, 2), torch.zeros(3, 3)), ValueError, "LIFCorrelation: expected 2 input features in the last dimension, got 3"),
-        ((torch.zeros(1, 2), torch.zeros(2, 3), torch.zeros(3, 3)), ValueError, r"LIFCorrelation: expected input_weights of shape \(3, 2\), got \(2, 3\)"),
-        ((torch.zeros(1, 2), torch.zeros(3, 2), torch.zeros(3, 2)), ValueError, r"LIFCorrelation: expected recurrent_weights of shape \(3, 3\), got \(3, 2\)"),
-        ((torch.zeros(1, 2), torch.zeros(3, 2, dtype=torch.long), torch.zeros(3, 3)), TypeError, "LIFCorrelation: input_weights must be a floating-point tensor, got dtype torch.int64"),
-        ((torch.zeros(1, 2), None, torch.zeros(3, 3)), TypeError, "LIFCorrelation: input_weights must be a floating-point tensor, got NoneType"),
-        ((torch.zeros(2), torch.zeros(3, 2), torch.zeros(3, 3)), ValueError, r"LIFCorrelation: expected a 2-D input \(batch, input_size\), got 1-D"),
+        (
+            (torch.zeros(1, 3), torch.zeros(3, 2), torch.zeros(3, 3)),
+            ValueError,
+            "LIFCorrelation: expected 2 input features in the last dimension, got 3",
+        ),
+        (
+            (torch.zeros(1, 2), torch.zeros(2, 3), torch.zeros(3, 3)),
+            ValueError,
+            r"LIFCorrelation: expected input_weights of shape \(3, 2\), got \(2, 3\)",
+        ),
+        (
+            (torch.zeros(1, 2), torch.zeros(3, 2), torch.zeros(3, 2)),
+            ValueError,
+            r"LIFCorrelation: expected recurrent_weights of shape \(3, 3\), got \(3, 2\)",
+        ),
+        (
+            (torch.zeros(1, 2), torch.zeros(3, 2, dtype=torch.long), torch.zeros(3, 3)),
+            TypeError,
+            "LIFCorrelation: input_weights must be a floating-point tensor, got dtype torch.int64",
+        ),
+        (
+            (torch.zeros(1, 2), None, torch.zeros(3, 3)),
+            TypeError,
+            "LIFCorrelation: input_weights must be a floating-point tensor, got NoneType",
+        ),
+        (
+            (torch.zeros(2), torch.zeros(3, 2), torch.zeros(3, 3)),
+            ValueError,
+            r"LIFCorrelation: expected a 2-D input \(batch, input_size\), got 1-D",
+        ),
     ],
 )
 def test_bad_input_or_weights_are_clear_errors(args, error, message):

@@ -4,8 +4,6 @@ import math
 
 import pytest
 import torch
-
-import snn_deploy as snn
 from known_answers import (
     assert_matches_reference,
     assert_recurrent_layer_with_identity_input_equals_feed_forward,
@@ -13,13 +11,22 @@ from known_answers import (
     reference_run,
     tensor,
 )
+
+import snn_deploy as snn
 from snn_deploy.functional.lif_ex import lif_ex_feed_forward_step, lif_ex_step
 
 
 def test_default_parameters_and_state_fields_match_norse():
     p = snn.LIFExParameters()
     assert (p.delta_T, p.tau_syn_inv, p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset, p.method, p.alpha) == (
-        0.5, 200.0, 100.0, 0.0, 1.0, 0.0, "super", 100.0
+        0.5,
+        200.0,
+        100.0,
+        0.0,
+        1.0,
+        0.0,
+        "super",
+        100.0,
     )
     assert snn.LIFExState._fields == ("z", "v", "i")
     assert snn.LIFExFeedForwardState._fields == ("v", "i")
@@ -131,5 +138,7 @@ def test_bad_input_and_foreign_state_are_refused():
     with pytest.raises(ValueError, match="LIFExRecurrentCell: expected 3 input features in the last dimension, got 5"):
         snn.LIFExRecurrentCell(3, 4)(torch.zeros(2, 5))
     _, lif_state = snn.LIF()(torch.zeros(3, 1, 2))
-    with pytest.raises(TypeError, match="LIFEx: expected a state of type LIFExFeedForwardState, got LIFFeedForwardState"):
+    with pytest.raises(
+        TypeError, match="LIFEx: expected a state of type LIFExFeedForwardState, got LIFFeedForwardState"
+    ):
         snn.LIFEx()(torch.zeros(3, 1, 2), lif_state)

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from known_answers import f64, tensor
 
 import snn_deploy as snn
-from known_answers import f64, tensor
 
 W_IN = [[1.0, 0.0], [0.0, 1.0]]
 G = [[-100.0, 200.0], [50.0, 0.0]]
@@ -59,7 +59,9 @@ def test_given_coupling_becomes_a_parameter_that_follows_to():
 
 
 def test_coupling_of_the_wrong_shape_is_refused():
-    with pytest.raises(ValueError, match=r"LIFMCRecurrentCell: g_coupling: expected weights of shape \(3, 3\), got \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"LIFMCRecurrentCell: g_coupling: expected weights of shape \(3, 3\), got \(2, 3\)"
+    ):
         snn.LIFMCRecurrentCell(2, 3, g_coupling=torch.zeros(2, 3))
 
 
@@ -97,10 +99,14 @@ def test_refractory_variant_without_spikes_is_the_multi_compartment_cell():
 
 
 def test_wrong_features_and_state_are_clear_errors():
-    with pytest.raises(ValueError, match="LIFMCRefracRecurrentCell: expected 2 input features in the last dimension, got 3"):
+    with pytest.raises(
+        ValueError, match="LIFMCRefracRecurrentCell: expected 2 input features in the last dimension, got 3"
+    ):
         mc_cell(snn.LIFMCRefracRecurrentCell)(torch.zeros(1, 3, dtype=f64))
     _, state = mc_cell()(torch.zeros(1, 2, dtype=f64))
-    with pytest.raises(TypeError, match="LIFMCRefracRecurrentCell: expected a state of type LIFRefracState, got LIFState"):
+    with pytest.raises(
+        TypeError, match="LIFMCRefracRecurrentCell: expected a state of type LIFRefracState, got LIFState"
+    ):
         mc_cell(snn.LIFMCRefracRecurrentCell)(torch.zeros(1, 2, dtype=f64), state)
     with pytest.raises(ValueError, match="unknown threshold method 'nope'"):
         snn.LIFMCRefracRecurrentCell(2, 2, snn.LIFRefracParameters(snn.LIFParameters(method="nope")))

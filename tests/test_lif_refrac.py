@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from known_answers import assert_matches_reference, f64, reference_run, tensor
 
 import snn_deploy as snn
-from known_answers import assert_matches_reference, f64, reference_run, tensor
 
 
 def test_default_parameters_and_fields_match_norse():
@@ -130,20 +130,28 @@ def test_initial_states_start_at_v_leak_with_the_input_dtype():
 def test_state_of_another_shape_names_the_nested_field():
     cell = snn.LIFRefracRecurrentCell(3, 4)
     _, state = cell(torch.zeros(2, 3))
-    with pytest.raises(ValueError, match=r"LIFRefracRecurrentCell: state field 'lif.z' has shape \(2, 4\), expected \(5, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"LIFRefracRecurrentCell: state field 'lif.z' has shape \(2, 4\), expected \(5, 4\)"
+    ):
         cell(torch.zeros(5, 3), state)
 
 
 def test_plain_lif_state_is_a_type_error():
     _, state = snn.LIFCell()(torch.zeros(3))
-    with pytest.raises(TypeError, match="LIFRefracCell: expected a state of type LIFRefracFeedForwardState, got LIFFeedForwardState"):
+    with pytest.raises(
+        TypeError, match="LIFRefracCell: expected a state of type LIFRefracFeedForwardState, got LIFFeedForwardState"
+    ):
         snn.LIFRefracCell()(torch.zeros(3), state)
 
 
 def test_wrong_rank_and_features_are_value_errors():
-    with pytest.raises(ValueError, match=r"LIFRefracRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D"):
+    with pytest.raises(
+        ValueError, match=r"LIFRefracRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D"
+    ):
         snn.LIFRefracRecurrentCell(3, 4)(torch.zeros(2, 2, 3))
-    with pytest.raises(ValueError, match="LIFRefracRecurrentCell: expected 3 input features in the last dimension, got 2"):
+    with pytest.raises(
+        ValueError, match="LIFRefracRecurrentCell: expected 3 input features in the last dimension, got 2"
+    ):
         snn.LIFRefracRecurrentCell(3, 4)(torch.zeros(2, 2))
 
 

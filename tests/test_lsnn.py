@@ -2,8 +2,6 @@
 
 import pytest
 import torch
-
-import snn_deploy as snn
 from known_answers import (
     assert_matches_reference,
     assert_recurrent_layer_with_identity_input_equals_feed_forward,
@@ -11,13 +9,21 @@ from known_answers import (
     reference_run,
     tensor,
 )
+
+import snn_deploy as snn
 from snn_deploy.functional.lsnn import lsnn_feed_forward_step, lsnn_step
 
 
 def test_default_parameters_and_state_fields_match_norse():
     p = snn.LSNNParameters()
     assert (p.tau_syn_inv, p.tau_mem_inv, p.tau_adapt_inv, p.v_leak, p.v_th, p.v_reset, p.beta) == (
-        200.0, 100.0, 1.0 / 800, 0.0, 1.0, 0.0, 1.8
+        200.0,
+        100.0,
+        1.0 / 800,
+        0.0,
+        1.0,
+        0.0,
+        1.8,
     )
     assert (p.method, p.alpha) == ("super", 100.0)
     assert snn.LSNNState._fields == ("z", "v", "i", "b")
@@ -104,13 +110,21 @@ def test_recurrent_step_passes_no_gradient_through_z_in_reset_and_threshold_jump
 
 def test_feed_forward_step_passes_gradient_through_z_in_reset_and_threshold_jump_as_in_norse():
     p = snn.LSNNParameters()
-    v, new = fire_once(lambda v, zeros, ones: lsnn_feed_forward_step(zeros, snn.LSNNFeedForwardState(v, zeros, ones), p))
+    v, new = fire_once(
+        lambda v, zeros, ones: lsnn_feed_forward_step(zeros, snn.LSNNFeedForwardState(v, zeros, ones), p)
+    )
     assert torch.autograd.grad(new.v.sum(), v, retain_graph=True)[0].item() != 0.0
     assert torch.autograd.grad(new.b.sum(), v)[0].item() != 0.0
 
 
 @pytest.mark.parametrize(
-    "factory", [snn.LSNNCell, snn.LSNN, lambda **kw: snn.LSNNRecurrentCell(2, 3, **kw), lambda **kw: snn.LSNNRecurrent(2, 3, **kw)]
+    "factory",
+    [
+        snn.LSNNCell,
+        snn.LSNN,
+        lambda **kw: snn.LSNNRecurrentCell(2, 3, **kw),
+        lambda **kw: snn.LSNNRecurrent(2, 3, **kw),
+    ],
 )
 def test_adjoint_is_refused_with_a_clear_error(factory):
     assert isinstance(factory(adjoint=False), torch.nn.Module)
@@ -165,7 +179,9 @@ def test_bad_input_and_foreign_state_are_refused():
     with pytest.raises(ValueError, match=r"LSNNRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D"):
         snn.LSNNRecurrentCell(3, 4)(torch.zeros(2, 5, 3))
     _, state = snn.LIFAdEx()(torch.zeros(3, 1, 2))
-    with pytest.raises(TypeError, match="LSNN: expected a state of type LSNNFeedForwardState, got LIFAdExFeedForwardState"):
+    with pytest.raises(
+        TypeError, match="LSNN: expected a state of type LSNNFeedForwardState, got LIFAdExFeedForwardState"
+    ):
         snn.LSNN()(torch.zeros(3, 1, 2), state)
     with pytest.raises(ValueError, match=r"LSNNCell: state field 'b' has shape \(2,\), expected \(3,\)"):
         snn.LSNNCell()(torch.zeros(3), snn.LSNNFeedForwardState(torch.zeros(3), torch.zeros(3), torch.zeros(2)))

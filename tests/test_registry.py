@@ -2,11 +2,11 @@
 
 import inspect
 
+from cases import CASES_BY_NAME
+from reference_api import REFERENCE_CLASSES, REFERENCE_FIELDS
 from torch import nn
 
 import snn_deploy.api
-from cases import CASES_BY_NAME
-from reference_api import REFERENCE_CLASSES, REFERENCE_FIELDS
 
 ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
 

@@ -31,8 +31,14 @@ MIB = 2**20
 
 def _heap_after_a_large_block(mode: str) -> dict:
     # glibc's own malloc with its defaults: no preloaded allocator, no MALLOC_* settings
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")}
-    result = subprocess.run([sys.executable, "-c", HEAP_AFTER_A_LARGE_BLOCK, mode], capture_output=True, text=True, check=True, env=env)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "LD_PRELOAD" and k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", HEAP_AFTER_A_LARGE_BLOCK, mode], capture_output=True, text=True, check=True, env=env
+    )
     return json.loads(result.stdout)
 
 

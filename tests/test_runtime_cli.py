@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from runtime_models import Artifacts, artifacts, eager, inputs  # noqa: F401
+from runtime_models import Artifacts, eager, inputs
 
 from snn_deploy.cli import main
 
@@ -10,10 +10,18 @@ from snn_deploy.cli import main
 def test_run_writes_the_output(artifacts: Artifacts, tmp_path, capsys):
     x = inputs(7, 2).numpy() * 2
     np.save(tmp_path / "x.npy", x)
-    code = main([
-        "run", str(artifacts.path("onnx", "sequence")), "--step-artifact", str(artifacts.path("onnx", "step")),
-        "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy"),
-    ])
+    code = main(
+        [
+            "run",
+            str(artifacts.path("onnx", "sequence")),
+            "--step-artifact",
+            str(artifacts.path("onnx", "step")),
+            "--input",
+            str(tmp_path / "x.npy"),
+            "--output",
+            str(tmp_path / "y.npy"),
+        ]
+    )
     assert code == 0
     assert "output (7, 2, 3) float32" in capsys.readouterr().out
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), eager(artifacts.model, torch.from_numpy(x))[0].numpy())

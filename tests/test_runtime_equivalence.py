@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from runtime_models import FORMATS, T, Artifacts, artifacts, eager, inputs  # noqa: F401
+from runtime_models import FORMATS, Artifacts, T, eager, inputs
 
 from snn_deploy import runtime
 

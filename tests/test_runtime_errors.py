@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import onnx
 import pytest
-from runtime_models import FEATURES, T, Artifacts, artifacts, inputs  # noqa: F401
+from runtime_models import FEATURES, Artifacts, T, inputs
 
 from snn_deploy import runtime
 from snn_deploy.errors import ArtifactError, DeviceError, IncompatibleVersionError, InputError
@@ -58,7 +58,9 @@ def test_stream_batch_differs(session: runtime.Session):
 
 
 def test_state_with_other_paths_is_from_another_model(session: runtime.Session):
-    with pytest.raises(InputError, match=r"does not belong to this model: missing \['1.v', '1.i', '3.v', '3.i'\], unexpected \['v'\]"):
+    with pytest.raises(
+        InputError, match=r"does not belong to this model: missing \['1.v', '1.i', '3.v', '3.i'\], unexpected \['v'\]"
+    ):
         session.run(np.zeros((T, 2, FEATURES), np.float32), {"v": np.zeros((2, 3), np.float32)})
 
 

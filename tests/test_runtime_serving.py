@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 import torch
-from runtime_models import FEATURES, Artifacts, artifacts, eager, inputs  # noqa: F401
+from runtime_models import FEATURES, Artifacts, eager, inputs
 
 from snn_deploy import runtime
 

@@ -8,7 +8,11 @@ from snn_deploy.state import check_state_matches, named_tensors, rebuild
 
 
 def test_named_tensors_flattens_lists_and_nested_namedtuples_with_dotted_names():
-    state = [None, snn.LIFState(torch.zeros(1), torch.ones(1), torch.zeros(1)), snn.LIState(torch.ones(2), torch.zeros(2))]
+    state = [
+        None,
+        snn.LIFState(torch.zeros(1), torch.ones(1), torch.zeros(1)),
+        snn.LIState(torch.ones(2), torch.zeros(2)),
+    ]
     assert [name for name, _ in named_tensors(state)] == ["1.z", "1.v", "1.i", "2.v", "2.i"]
 
 

@@ -51,7 +51,9 @@ def test_heaviside_method_passes_no_gradient_as_in_norse():
 def test_antiderivative_matches_derivative_by_finite_differences(method):
     x = torch.linspace(-1.9, 1.9, 39, dtype=torch.float64)
     h = 1e-6
-    numeric = (surrogate_antiderivative(x + h, method, ALPHA) - surrogate_antiderivative(x - h, method, ALPHA)) / (2 * h)
+    numeric = (surrogate_antiderivative(x + h, method, ALPHA) - surrogate_antiderivative(x - h, method, ALPHA)) / (
+        2 * h
+    )
     torch.testing.assert_close(numeric, ANALYTIC_DERIVATIVES[method](x, ALPHA), rtol=1e-5, atol=1e-6)
 
 

@@ -32,18 +32,30 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="The standard SNN workloads on every backend.")
     parser.add_argument("--quick", action="store_true", help="small shapes: a smoke run in seconds")
     parser.add_argument("--workloads", default=",".join(ALL_WORKLOADS))
-    parser.add_argument("--backends", default=",".join(BACKENDS), help=f"any of {', '.join([*BACKENDS, *SLOW_BACKENDS])}")
+    parser.add_argument(
+        "--backends", default=",".join(BACKENDS), help=f"any of {', '.join([*BACKENDS, *SLOW_BACKENDS])}"
+    )
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--system-malloc", action="store_true", help="leave glibc's malloc as it is (by default freed "
-                        "memory is kept for reuse: see snn_deploy.runtime.allocator)")
-    parser.add_argument("--export-steps", type=_steps_list, default=None, help="T values of the ONNX export-scaling table (default "
-                        "16,256,1024; quick 4,16; 'none' skips it)")
+    parser.add_argument(
+        "--system-malloc",
+        action="store_true",
+        help="leave glibc's malloc as it is (by default freed "
+        "memory is kept for reuse: see snn_deploy.runtime.allocator)",
+    )
+    parser.add_argument(
+        "--export-steps",
+        type=_steps_list,
+        default=None,
+        help="T values of the ONNX export-scaling table (default 16,256,1024; quick 4,16; 'none' skips it)",
+    )
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
     allocator = "system" if args.system_malloc or not retain_freed_memory() else "retained"
-    print(f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})")
+    print(
+        f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})"
+    )
     results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
     exports = []

@@ -74,9 +74,15 @@ def _w2_layers(lif: Factory, readout: Factory, lift: Callable[[nn.Module], nn.Mo
     """W2's layers, in the order of :func:`snn_deploy.benchmarks.workloads.w2_network`, with
     the library's ``lif`` and ``readout``; ``lift`` applies a stateless layer over time."""
     return [
-        lift(nn.Conv2d(2, 32, 3, padding=1)), lif(), lift(nn.MaxPool2d(2)),
-        lift(nn.Conv2d(32, 64, 3, padding=1)), lif(), lift(nn.MaxPool2d(2)),
-        lift(nn.Flatten()), lift(nn.Linear(4096, 10)), readout(),
+        lift(nn.Conv2d(2, 32, 3, padding=1)),
+        lif(),
+        lift(nn.MaxPool2d(2)),
+        lift(nn.Conv2d(32, 64, 3, padding=1)),
+        lif(),
+        lift(nn.MaxPool2d(2)),
+        lift(nn.Flatten()),
+        lift(nn.Linear(4096, 10)),
+        readout(),
     ]
 
 
@@ -157,7 +163,9 @@ def _snntorch() -> Builders:
     return {
         "W1": lambda: run(nn.Sequential(leaky())),  # utils.reset only finds neurons among the children of a container
         "W2": lambda: run(w2()),
-        "W3": lambda: run(nn.Sequential(nn.Linear(256, 512), snn.RLeaky(beta=BETA, linear_features=512, init_hidden=True))),
+        "W3": lambda: run(
+            nn.Sequential(nn.Linear(256, 512), snn.RLeaky(beta=BETA, linear_features=512, init_hidden=True))
+        ),
         "W4": lambda: stream(w2()),
     }
 

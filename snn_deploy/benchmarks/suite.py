@@ -4,6 +4,7 @@ Every figure is a median (and p99) of repeated calls after warm-up; ratios compa
 measured in the same run, since absolute times hold only for the machine and the moment.
 """
 
+import functools
 import json
 import platform
 import tempfile
@@ -41,11 +42,21 @@ def _synchronize(device: torch.device):
 
 
 def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds: float = 0.0) -> Result:
-    return Result(workload.name, name, workload.description, timing.median * 1e3, timing.p99 * 1e3,
-                  workload.units / timing.median, f"{workload.unit_name}/s", prepare_seconds)
+    return Result(
+        workload.name,
+        name,
+        workload.description,
+        timing.median * 1e3,
+        timing.p99 * 1e3,
+        workload.units / timing.median,
+        f"{workload.unit_name}/s",
+        prepare_seconds,
+    )
 
 
-def _sequence_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
+def _sequence_result(
+    workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int
+) -> Result:
     data = runner.to_input(x)
     timing = measure(lambda: runner.run(data), repeats=repeats, synchronize=_synchronize(device))
     return _from_timing(workload, name, timing, runner.prepare_seconds)
@@ -66,11 +77,26 @@ def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tenso
         latencies.append(time.perf_counter() - start)
     micros = np.asarray(latencies) * 1e6
     median = float(np.median(micros))
-    return Result(workload.name, name, workload.description, median / 1e3, float(np.percentile(micros, 99)) / 1e3,
-                  1e6 / median, "steps/s", runner.prepare_seconds)
+    return Result(
+        workload.name,
+        name,
+        workload.description,
+        median / 1e3,
+        float(np.percentile(micros, 99)) / 1e3,
+        1e6 / median,
+        "steps/s",
+        runner.prepare_seconds,
+    )
 
 
-def _runner_results(workload: Workload, name: str, make_runner: Callable[[], Runner], x: torch.Tensor, device: torch.device, repeats: int) -> List[Result]:
+def _runner_results(
+    workload: Workload,
+    name: str,
+    make_runner: Callable[[], Runner],
+    x: torch.Tensor,
+    device: torch.device,
+    repeats: int,
+) -> List[Result]:
     """Build a runner and time it as the workload asks (a stream or whole sequences); a runner
     without a stream gives no streaming result. A failure is reported and the suite goes on."""
     try:
@@ -83,7 +109,9 @@ def _runner_results(workload: Workload, name: str, make_runner: Callable[[], Run
         return []
 
 
-def _training_result(workload: Workload, name: str, model: torch.nn.Module, x: torch.Tensor, device: torch.device, repeats: int) -> Result:
+def _training_result(
+    workload: Workload, name: str, model: torch.nn.Module, x: torch.Tensor, device: torch.device, repeats: int
+) -> Result:
     forward = torch.compile(model, fullgraph=True) if name == "compile" else model
 
     def step():
@@ -98,7 +126,9 @@ def _training_result(workload: Workload, name: str, model: torch.nn.Module, x: t
     return result
 
 
-def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int) -> List[Result]:
+def run_suite(
+    names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int
+) -> List[Result]:
     """Measure every workload of ``names`` on every backend of ``backend_names``, then on the
     other SNN libraries that happen to be importable (norse, snntorch, spikingjelly, eager)."""
     available = {**BACKENDS, **SLOW_BACKENDS}
@@ -112,19 +142,27 @@ def run_suite(names: Iterable[str], backend_names: Iterable[str], device: torch.
             if device.type != "cuda":
                 continue
             model.train()
-            results += [_training_result(workload, backend, model, x, device, repeats) for backend in ("eager", "compile")]
+            results += [
+                _training_result(workload, backend, model, x, device, repeats) for backend in ("eager", "compile")
+            ]
             continue
         group: List[Result] = []
         if name == "W1":
-            group.append(_from_timing(workload, "floor", measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))))
+            group.append(
+                _from_timing(
+                    workload, "floor", measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))
+                )
+            )
         example = x[:1] if workload.streaming else x
         with tempfile.TemporaryDirectory() as workdir, torch.inference_mode():
             for backend in backend_names:
                 build = available[backend]
-                group += _runner_results(workload, backend, lambda: build(model, example, Path(workdir)), x, device, repeats)
+                group += _runner_results(
+                    workload, backend, functools.partial(build, model, example, Path(workdir)), x, device, repeats
+                )
             for library, comparator in comparator_models(workload.name, device).items():
                 runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
-                group += _runner_results(workload, f"{library} eager", lambda: runner, x, device, repeats)
+                group += _runner_results(workload, f"{library} eager", lambda runner=runner: runner, x, device, repeats)
         results += _with_ratios(group)
     return results
 
@@ -161,16 +199,25 @@ def machine() -> Dict[str, str]:
 def format_table(results: List[Result]) -> str:
     header = ("workload", "backend", "median ms", "p99 ms", "rate", "x eager", "x floor", "prepare s")
     rows = [
-        (r.workload, r.backend, f"{r.median_ms:.3f}", f"{r.p99_ms:.3f}", f"{r.rate:.3g} {r.unit}",
-         f"{r.ratio_to_eager:.3f}" if r.ratio_to_eager else "-", f"{r.ratio_to_floor:.2f}" if r.ratio_to_floor else "-",
-         f"{r.prepare_s:.1f}")
+        (
+            r.workload,
+            r.backend,
+            f"{r.median_ms:.3f}",
+            f"{r.p99_ms:.3f}",
+            f"{r.rate:.3g} {r.unit}",
+            f"{r.ratio_to_eager:.3f}" if r.ratio_to_eager else "-",
+            f"{r.ratio_to_floor:.2f}" if r.ratio_to_floor else "-",
+            f"{r.prepare_s:.1f}",
+        )
         for r in results
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
 
 
-def append_results(records: List[Any], path: Path, device: torch.device, quick: bool, allocator: str = "system") -> None:
+def append_results(
+    records: List[Any], path: Path, device: torch.device, quick: bool, allocator: str = "system"
+) -> None:
     """Append one JSON line per :class:`Result` (kind ``workload``) or export-scaling record
     (kind ``export``), each with the machine, the device and the allocator setting."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,5 +226,12 @@ def append_results(records: List[Any], path: Path, device: torch.device, quick: 
     with path.open("a") as handle:
         for record in records:
             kind = "workload" if isinstance(record, Result) else "export"
-            line = {"time": stamp, "kind": kind, "device": device.type, "quick": quick, "allocator": allocator, "machine": info}
+            line = {
+                "time": stamp,
+                "kind": kind,
+                "device": device.type,
+                "quick": quick,
+                "allocator": allocator,
+                "machine": info,
+            }
             handle.write(json.dumps({**line, **asdict(record)}) + "\n")

@@ -16,7 +16,9 @@ class Timing:
     runs: int
 
 
-def measure(call: Callable[[], object], repeats: int = 5, warmup: int = 2, synchronize: Callable[[], None] = lambda: None) -> Timing:
+def measure(
+    call: Callable[[], object], repeats: int = 5, warmup: int = 2, synchronize: Callable[[], None] = lambda: None
+) -> Timing:
     """Time ``call()``: ``warmup`` untimed calls, then ``repeats`` timed ones (synchronized)."""
     for _ in range(warmup):
         call()

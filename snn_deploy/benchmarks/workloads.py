@@ -56,7 +56,9 @@ def workloads(quick: bool) -> Dict[str, Workload]:
     n_on, b_on, t_on = (256, 4, 10) if quick else (16384, 16, 500)
 
     def w1(device):
-        return snn.LIF().to(device), (2.0 * torch.rand(t1, b1, n1, generator=torch.Generator().manual_seed(0))).to(device)
+        return snn.LIF().to(device), (2.0 * torch.rand(t1, b1, n1, generator=torch.Generator().manual_seed(0))).to(
+            device
+        )
 
     def w2(device):
         return w2_network().to(device), _bernoulli((t2, b2, 2, 32, 32), 0.1, device)

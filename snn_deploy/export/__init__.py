@@ -10,4 +10,13 @@ from snn_deploy.export.artifact import read_manifest as read_manifest
 from snn_deploy.export.artifact import validate_artifact as validate_artifact
 from snn_deploy.export.boundary import model_kind as model_kind
 
-__all__ = ["ExportReport", "export", "model_kind", "read_manifest", "to_onnx", "to_pt2", "to_torchscript", "validate_artifact"]
+__all__ = [
+    "ExportReport",
+    "export",
+    "model_kind",
+    "read_manifest",
+    "to_onnx",
+    "to_pt2",
+    "to_torchscript",
+    "validate_artifact",
+]

@@ -62,9 +62,7 @@ class ExportReport:
 
 def _exported_program(signature: Signature) -> torch.export.ExportedProgram:
     try:
-        return torch.export.export(
-            signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes()
-        )
+        return torch.export.export(signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes())
     except Exception as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(f"torch.export failed for {type(signature.boundary.model).__name__}: {message}") from None

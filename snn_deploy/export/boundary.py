@@ -142,8 +142,6 @@ class Boundary(nn.Module):
                 f"{type(self.model).__name__} returns {type(result).__name__}; expected a tensor, "
                 "or (tensor, state) from a stateful module"
             )
-        if self.stateful and [name for name, _ in named_leaves(new_state)] != [
-            name for name, _ in named_leaves(state)
-        ]:
+        if self.stateful and [name for name, _ in named_leaves(new_state)] != [name for name, _ in named_leaves(state)]:
             raise ExportError(f"{type(self.model).__name__} returns a state of another structure than it takes")
         return output, new_state

@@ -139,8 +139,10 @@ def _check_step_locality(boundary: Boundary, args: Tuple[Tensor, ...], state: Li
     (false for stateless models that look across time, such as SpikeLatencyEncoder)."""
     first, second = args[0], args[0].flip(0)
     model, stateful = boundary.model, boundary.stateful
-    whole = model(torch.stack([first, second]), rebuild(boundary.template, iter(state))) if stateful else model(
-        torch.stack([first, second])
+    whole = (
+        model(torch.stack([first, second]), rebuild(boundary.template, iter(state)))
+        if stateful
+        else model(torch.stack([first, second]))
     )
     whole_output = whole[0] if stateful else whole
     step_one = boundary(first, *state)

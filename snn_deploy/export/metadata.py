@@ -30,7 +30,12 @@ def time_step(model: nn.Module) -> Optional[float]:
 
 
 def producer(**extra: str) -> Dict[str, str]:
-    return {"snn_deploy": snn_deploy.__version__, "torch": torch.__version__, "python": platform.python_version(), **extra}
+    return {
+        "snn_deploy": snn_deploy.__version__,
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        **extra,
+    }
 
 
 def manifest_for(signature: Signature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:

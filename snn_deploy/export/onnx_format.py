@@ -5,7 +5,7 @@ A stock ``onnxruntime.InferenceSession`` runs the file; the batch axis is named 
 import contextlib
 import io
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional
 
 import numpy as np
 import onnx
@@ -14,6 +14,9 @@ import torch
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import Signature
 from snn_deploy.manifest import ONNX_DIGEST_KEY, onnx_digest
+
+if TYPE_CHECKING:
+    import onnx_ir
 
 NAME = "onnx"
 

@@ -39,7 +39,9 @@ def random_state(signature: Signature, dist: Dict[str, Any], batch: int, generat
     dtype = signature.trace_args[0].dtype
     first = draw(dist, input_shape(signature, batch), dtype, generator)
     boundary = signature.boundary
-    state = [tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.kind, signature.step, first))]
+    state = [
+        tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.kind, signature.step, first))
+    ]
     if not state:
         return []
     for _ in range(WARM_UP_STEPS if signature.step else 1):

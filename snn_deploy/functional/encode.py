@@ -97,9 +97,7 @@ def uniform(shape: List[int], like: Tensor, generator: Optional[torch.Generator]
     return torch.rand(shape, generator=generator, dtype=torch.float32, device=like.device)
 
 
-def bernoulli_spikes(
-    rate: Tensor, leading_shape: List[int], generator: Optional[torch.Generator] = None
-) -> Tensor:
+def bernoulli_spikes(rate: Tensor, leading_shape: List[int], generator: Optional[torch.Generator] = None) -> Tensor:
     """Spikes :math:`[u < \\text{rate}]` of shape ``leading_shape + rate.shape``, in ``rate``'s dtype."""
     samples = uniform(leading_shape + list(rate.shape), rate, generator)
     return (samples < rate).to(rate.dtype)

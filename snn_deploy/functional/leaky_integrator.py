@@ -47,6 +47,4 @@ def li_step(
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIState]:
     r"""One Euler step driven by :math:`W_{\text{in}} x`; returns ``(v_new, state)``."""
-    return li_feed_forward_step(
-        torch.nn.functional.linear(input_tensor, input_weights), state, p, dt
-    )
+    return li_feed_forward_step(torch.nn.functional.linear(input_tensor, input_weights), state, p, dt)

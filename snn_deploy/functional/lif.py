@@ -78,9 +78,7 @@ def recurrent_current(
     r"""The current jump of a recurrent neuron,
     :math:`i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z` (summed in this order)."""
     return (
-        i
-        + torch.nn.functional.linear(input_tensor, input_weights)
-        + torch.nn.functional.linear(z, recurrent_weights)
+        i + torch.nn.functional.linear(input_tensor, input_weights) + torch.nn.functional.linear(z, recurrent_weights)
     )
 
 

@@ -50,6 +50,4 @@ class CobaLIFCell(SNNRecurrentCell):
         return CobaLIFState(z=zeros, v=zeros + self.p.v_rest.detach(), g_e=zeros, g_i=zeros)
 
     def step(self, input_tensor: Tensor, state: CobaLIFState) -> Tuple[Tensor, CobaLIFState]:
-        return coba_lif_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+        return coba_lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)

@@ -81,9 +81,7 @@ class _IzhikevichRecurrent(_IzhikevichInitialState):
         zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
         return IzhikevichRecurrentState(z=zeros, v=zeros + self.initial_v, u=zeros + self.initial_u)
 
-    def step(
-        self, input_tensor: Tensor, state: IzhikevichRecurrentState
-    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
+    def step(self, input_tensor: Tensor, state: IzhikevichRecurrentState) -> Tuple[Tensor, IzhikevichRecurrentState]:
         return izhikevich_recurrent_step(
             input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
         )

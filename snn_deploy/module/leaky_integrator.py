@@ -63,9 +63,7 @@ class LILinearCell(SNNCell):
     exact_input_dim = 2
     input_layout = "(batch, input_size)"
 
-    def __init__(
-        self, input_size: int, hidden_size: int, p: LIParameters = LIParameters(), dt: float = 0.001
-    ):
+    def __init__(self, input_size: int, hidden_size: int, p: LIParameters = LIParameters(), dt: float = 0.001):
         super().__init__(p, dt)
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)

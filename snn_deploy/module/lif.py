@@ -58,9 +58,7 @@ class _LIFRecurrent:
         return LIFState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
-        return lif_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+        return lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
 class LIFCell(_LIFFeedForward, SNNCell):

@@ -35,9 +35,7 @@ class _LIFAdExFeedForward:
         zeros = torch.zeros_like(input_tensor)
         return LIFAdExFeedForwardState(v=zeros + self.p.v_leak.detach(), i=zeros, a=zeros)
 
-    def step(
-        self, input_tensor: Tensor, state: LIFAdExFeedForwardState
-    ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
+    def step(self, input_tensor: Tensor, state: LIFAdExFeedForwardState) -> Tuple[Tensor, LIFAdExFeedForwardState]:
         return lif_adex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
@@ -64,9 +62,7 @@ class _LIFAdExRecurrent:
         return LIFAdExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, a=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFAdExState) -> Tuple[Tensor, LIFAdExState]:
-        return lif_adex_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+        return lif_adex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
 class LIFAdExCell(_LIFAdExFeedForward, SNNCell):

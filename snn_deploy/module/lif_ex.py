@@ -31,9 +31,7 @@ class _LIFExFeedForward:
         zeros = torch.zeros_like(input_tensor)
         return LIFExFeedForwardState(v=zeros + self.p.v_leak.detach(), i=zeros)
 
-    def step(
-        self, input_tensor: Tensor, state: LIFExFeedForwardState
-    ) -> Tuple[Tensor, LIFExFeedForwardState]:
+    def step(self, input_tensor: Tensor, state: LIFExFeedForwardState) -> Tuple[Tensor, LIFExFeedForwardState]:
         return lif_ex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
@@ -60,9 +58,7 @@ class _LIFExRecurrent:
         return LIFExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFExState) -> Tuple[Tensor, LIFExState]:
-        return lif_ex_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+        return lif_ex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
 class LIFExCell(_LIFExFeedForward, SNNCell):

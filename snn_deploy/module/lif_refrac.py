@@ -32,9 +32,7 @@ class _LIFRefracFeedForward:
         zeros = torch.zeros_like(input_tensor)
         return LIFRefracFeedForwardState(LIFFeedForwardState(v=zeros + self.p.lif.v_leak.detach(), i=zeros), rho=zeros)
 
-    def step(
-        self, input_tensor: Tensor, state: LIFRefracFeedForwardState
-    ) -> Tuple[Tensor, LIFRefracFeedForwardState]:
+    def step(self, input_tensor: Tensor, state: LIFRefracFeedForwardState) -> Tuple[Tensor, LIFRefracFeedForwardState]:
         return lif_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 

@@ -72,14 +72,10 @@ class _LSNNRecurrent:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, :math:`b = v_{\\text{th}}`,
         shaped ``(batch, hidden_size)``."""
         zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
-        return LSNNState(
-            z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, b=zeros + self.p.v_th.detach()
-        )
+        return LSNNState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, b=zeros + self.p.v_th.detach())
 
     def step(self, input_tensor: Tensor, state: LSNNState) -> Tuple[Tensor, LSNNState]:
-        return lsnn_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+        return lsnn_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
 class LSNNCell(_LSNNFeedForward, SNNCell):

@@ -30,9 +30,7 @@ class SequentialState(nn.Sequential):
         self.stateful_layers = [is_stateful(module) for module in args]
         self.forward_state_hooks = []  # RemovableHandle of each registered hook
 
-    def register_forward_state_hooks(
-        self, forward_hook: Callable[[nn.Module, Any, Any], Optional[Any]]
-    ) -> None:
+    def register_forward_state_hooks(self, forward_hook: Callable[[nn.Module, Any, Any], Optional[Any]]) -> None:
         """Register ``forward_hook(module, input, output)`` as a forward hook on every stateful
         layer. Raises ``ValueError`` if hooks are already in place."""
         if self.forward_state_hooks:
@@ -89,8 +87,7 @@ class SequentialState(nn.Sequential):
     ) -> Tuple[Tensor, List[Optional[Any]]]:
         if state is not None and len(state) != len(self):
             raise ValueError(
-                f"SequentialState: expected a state list with {len(self)} entries (one per module), "
-                f"got {len(state)}"
+                f"SequentialState: expected a state list with {len(self)} entries (one per module), got {len(state)}"
             )
         new_state: List[Optional[Any]] = []
         for index, (module, stateful) in enumerate(zip(self, self.stateful_layers)):

@@ -38,8 +38,7 @@ def _specialize(template: Callable, state_type: type, name: str) -> Callable:
     function.__qualname__ = name
     function.__doc__ = template.__doc__
     function.__annotations__ = {
-        name: _substitute_state_type(hint, state_type)
-        for name, hint in typing.get_type_hints(template).items()
+        name: _substitute_state_type(hint, state_type) for name, hint in typing.get_type_hints(template).items()
     }
     return function
 
@@ -161,9 +160,7 @@ def _check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> None:
     _check_input(module, input_tensor, module.min_input_dim, module.exact_input_dim)
     if state is not None:
         if isinstance(state, (list, tuple)) and not is_namedtuple(state):
-            raise TypeError(
-                f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}"
-            )
+            raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
         check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
 
 
@@ -171,9 +168,7 @@ def _check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> None:
 # Method templates, specialized per neuron model by _specialize
 
 
-def _cell_forward(
-    self, input_tensor: Tensor, state: Optional[StateT] = None
-) -> Tuple[Tensor, StateT]:
+def _cell_forward(self, input_tensor: Tensor, state: Optional[StateT] = None) -> Tuple[Tensor, StateT]:
     """One time step: ``(output, new_state)``; ``state=None`` starts from the initial state."""
     if not torch.jit.is_scripting():
         _check_call(self, input_tensor, state)
@@ -187,9 +182,7 @@ def _cell_initial_state(self, input_tensor: Tensor) -> StateT:
     return self.initial_step_state(input_tensor)
 
 
-def _layer_forward(
-    self, input_tensor: Tensor, state: Optional[StateT] = None
-) -> Tuple[Tensor, StateT]:
+def _layer_forward(self, input_tensor: Tensor, state: Optional[StateT] = None) -> Tuple[Tensor, StateT]:
     """Run the ``(T, B, ...)`` input through time: ``(outputs for all T, final state)``."""
     if not torch.jit.is_scripting():
         _check_call(self, input_tensor, state)

@@ -75,7 +75,9 @@ class OnnxBackend:
         import onnx
 
         if onnx_digest(onnx.load(self.path, load_external_data=False)) != recorded:
-            raise ArtifactError(f"{self.path}: the file does not match the checksum recorded at export: it is corrupted")
+            raise ArtifactError(
+                f"{self.path}: the file does not match the checksum recorded at export: it is corrupted"
+            )
 
     def _providers(self, onnxruntime: Any, providers: Optional[Sequence[Any]]) -> List[Any]:
         available = onnxruntime.get_available_providers()
@@ -100,9 +102,9 @@ class OnnxBackend:
         if MANIFEST_KEY not in metadata:
             return signatures.from_declared(declared_in, declared_out, self.path)
         signature = signatures.from_manifest(Manifest.from_json(metadata[MANIFEST_KEY], self.path), self.path)
-        if [p.name for p in declared_in] != signature.input_names or {
-            p.name for p in declared_out
-        } != set(signature.output_names):
+        if [p.name for p in declared_in] != signature.input_names or {p.name for p in declared_out} != set(
+            signature.output_names
+        ):
             raise ArtifactError(
                 f"{self.path}: the manifest's ports {signature.input_names} -> {signature.output_names} do not "
                 f"match the graph's {[p.name for p in declared_in]} -> {[p.name for p in declared_out]}"
@@ -152,7 +154,9 @@ class OnnxBackend:
             if on_gpu and batch_size is not None and port.shape.count(None) == 1:
                 torch = sys.modules["torch"]
                 tensor = torch.empty(port.with_batch(batch_size), dtype=getattr(torch, port.dtype), device=self.device)
-                binding.bind_output(name, "cuda", self._device_id, np.dtype(port.dtype), tuple(tensor.shape), tensor.data_ptr())
+                binding.bind_output(
+                    name, "cuda", self._device_id, np.dtype(port.dtype), tuple(tensor.shape), tensor.data_ptr()
+                )
                 results.append(tensor)
             else:
                 binding.bind_output(name, "cuda", self._device_id)

@@ -104,9 +104,7 @@ def from_manifest(manifest: Manifest, source: str) -> Signature:
     ports = {spec.name: Port(spec.name, tuple(spec.shape), spec.dtype) for spec in manifest.inputs}
     out_ports = {spec.name: Port(spec.name, tuple(spec.shape), spec.dtype) for spec in manifest.outputs}
     try:
-        states = tuple(
-            StatePort(spec.path, ports[spec.input_name], spec.output_name, spec) for spec in manifest.state
-        )
+        states = tuple(StatePort(spec.path, ports[spec.input_name], spec.output_name, spec) for spec in manifest.state)
         data_input, data_output = ports[INPUT_NAME], out_ports[OUTPUT_NAME]
     except KeyError as error:
         raise ArtifactError(f"{source}: the manifest lists no port {error}") from None
@@ -139,7 +137,7 @@ def from_declared(inputs: Sequence[Port], outputs: Sequence[Port], source: str) 
     states = []
     for port in inputs:
         if port.name.startswith(STATE_PREFIX):
-            path = port.name[len(STATE_PREFIX):]
+            path = port.name[len(STATE_PREFIX) :]
             if NEW_STATE_PREFIX + path not in output_names:
                 raise ArtifactError(f"{source}: input '{port.name}' has no output '{NEW_STATE_PREFIX}{path}'")
             states.append(StatePort(path, port, NEW_STATE_PREFIX + path))
