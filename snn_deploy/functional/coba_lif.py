@@ -25,6 +25,7 @@ from typing import NamedTuple, Tuple
 from torch import Tensor
 from torch.nn.functional import linear, relu
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.threshold import threshold
 
 
@@ -69,16 +70,16 @@ class CobaLIFState(NamedTuple):
 
 
 def coba_lif_step(
-    input_tensor: Tensor,
+    input_spikes: Tensor,
     state: CobaLIFState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: CobaLIFParameters,
+    p: CobaLIFParameters = default_parameters(CobaLIFParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, CobaLIFState]:
     """One Euler step of a recurrent conductance-based LIF neuron (see the module docstring)."""
-    g_e = state.g_e + linear(input_tensor, relu(input_weights)) + linear(state.z, relu(recurrent_weights))
-    g_i = state.g_i + linear(input_tensor, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
+    g_e = state.g_e + linear(input_spikes, relu(input_weights)) + linear(state.z, relu(recurrent_weights))
+    g_i = state.g_i + linear(input_spikes, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
     g_e = g_e + -dt * p.tau_syn_exc_inv * g_e
     g_i = g_i + -dt * p.tau_syn_inh_inv * g_i
     v = state.v + dt * p.c_m_inv * (

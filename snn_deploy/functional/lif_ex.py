@@ -19,6 +19,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import recurrent_current
 from snn_deploy.functional.threshold import threshold
 
@@ -81,11 +82,14 @@ def lif_ex_integrate(v: Tensor, i: Tensor, p: LIFExParameters, dt: float) -> Tup
 
 
 def lif_ex_feed_forward_step(
-    input_tensor: Tensor, state: LIFExFeedForwardState, p: LIFExParameters, dt: float = 0.001
+    input_spikes: Tensor,
+    state: LIFExFeedForwardState = LIFExFeedForwardState(torch.tensor(0.0), torch.tensor(0.0)),
+    p: LIFExParameters = default_parameters(LIFExParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LIFExFeedForwardState]:
-    r"""One Euler step of a feed-forward LIFEx neuron driven by the current ``input_tensor``:
+    r"""One Euler step of a feed-forward LIFEx neuron driven by the current ``input_spikes``:
     :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_ex_integrate`."""
-    z, v, i = lif_ex_integrate(state.v, state.i + input_tensor, p, dt)
+    z, v, i = lif_ex_integrate(state.v, state.i + input_spikes, p, dt)
     return z, LIFExFeedForwardState(v, i)
 
 
@@ -94,7 +98,7 @@ def lif_ex_step(
     state: LIFExState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFExParameters,
+    p: LIFExParameters = default_parameters(LIFExParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFExState]:
     r"""One Euler step of a recurrent LIFEx neuron:

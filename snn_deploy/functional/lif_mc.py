@@ -13,6 +13,7 @@ from typing import Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import LIFParameters, LIFState, lif_step
 
 
@@ -27,7 +28,7 @@ def lif_mc_step(
     input_weights: Tensor,
     recurrent_weights: Tensor,
     g_coupling: Tensor,
-    p: LIFParameters,
+    p: LIFParameters = default_parameters(LIFParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFState]:
     """One Euler step of a multi-compartment LIF neuron: :func:`lif_step`, then

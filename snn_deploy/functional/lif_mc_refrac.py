@@ -19,6 +19,7 @@ from typing import Tuple
 
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
 from snn_deploy.functional.lif_refrac import LIFRefracParameters, LIFRefracState, refractory_update
@@ -30,11 +31,11 @@ def lif_mc_refrac_step(
     input_weights: Tensor,
     recurrent_weights: Tensor,
     g_coupling: Tensor,
-    p: LIFRefracParameters,
+    p: LIFRefracParameters = default_parameters(LIFRefracParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFRefracState]:
     """One Euler step: :func:`lif_mc_step`, then :func:`refractory_update`; the masked spikes are
     the ones fed back."""
     z, lif = lif_mc_step(input_tensor, state.lif, input_weights, recurrent_weights, g_coupling, p.lif, dt)
-    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p)
+    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p.rho_reset, p.lif.method, p.lif.alpha)
     return z, LIFRefracState(LIFState(z, v, lif.i), rho)
