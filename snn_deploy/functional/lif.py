@@ -109,3 +109,18 @@ def lif_step(
     i_jump = recurrent_current(state.i, input_spikes, state.z, input_weights, recurrent_weights)
     z, v, i = lif_integrate(state.v, i_jump, p, dt, detach_reset=True)
     return z, LIFState(z, v, i)
+
+
+def lif_current_encoder(
+    input_current: Tensor,
+    voltage: Tensor,
+    p: LIFParameters = default_parameters(LIFParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, Tensor]:
+    r"""One Euler step of a LIF membrane driven directly by ``input_current`` (no synaptic current):
+    :math:`v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} ((v_{\text{leak}} - v) + i_{\text{in}})`,
+    :math:`z = \Theta(v - v_{\text{th}})`, :math:`v \leftarrow v - z (v - v_{\text{reset}})`.
+    Returns ``(z, v)``."""
+    voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + input_current)
+    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    return z, voltage - z * (voltage - p.v_reset)

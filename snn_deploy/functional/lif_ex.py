@@ -107,3 +107,19 @@ def lif_ex_step(
     i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
     z, v, i = lif_ex_integrate(state.v, i_jump, p, dt)
     return z, LIFExState(z, v, i)
+
+
+def lif_ex_current_encoder(
+    input_current: Tensor,
+    voltage: Tensor,
+    p: LIFExParameters = default_parameters(LIFExParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, Tensor]:
+    r"""One Euler step of a LIFEx membrane driven directly by ``input_current``:
+    :math:`v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v
+    + \Delta_T e^{(v - v_{\text{th}})/\Delta_T} + i_{\text{in}})`, threshold, then
+    :math:`v \leftarrow v - z (v - v_{\text{reset}})`. Returns ``(z, v)``."""
+    dv_exp = p.delta_T * torch.exp((voltage - p.v_th) / p.delta_T)
+    voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + dv_exp + input_current)
+    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    return z, voltage - z * (voltage - p.v_reset)
