@@ -167,7 +167,10 @@ def test_step_functions_default_p_and_dt_like_norse():
         (F.coba_lif_feed_forward_step, (F.CobaLIFFeedForwardState(zeros(1, 2), zeros(1, 2), zeros(1, 2)),)),
         (F.lif_mc_feed_forward_step, (F.LIFFeedForwardState(zeros(1, 2), zeros(1, 2)), torch.eye(2, dtype=f64))),
         (F.lif_current_encoder, (zeros(1, 2),)),
-        (F.lif_step, (F.LIFState(zeros(1, 2), zeros(1, 2), zeros(1, 2)), torch.eye(2, dtype=f64), torch.eye(2, dtype=f64))),
+        (
+            F.lif_step,
+            (F.LIFState(zeros(1, 2), zeros(1, 2), zeros(1, 2)), torch.eye(2, dtype=f64), torch.eye(2, dtype=f64)),
+        ),
     ],
 )
 def test_step_functions_script_with_their_default_p(step, args):
@@ -197,3 +200,22 @@ def test_lift_runs_a_step_function_over_time_with_p_and_state():
 def test_the_new_names_are_public_like_norse_torch():
     for name in ("lift", "super_fn", "reset_subtract", "iaf_step", "LIFBoxParameters", "lif_current_encoder"):
         assert getattr(snn, name) is getattr(F, name)
+
+
+def test_exp_filter_step():
+    torch.testing.assert_close(F.exp_filter_step(tensor([2.0]), tensor([1.0]), 0.5), tensor([2.0]))
+
+
+def test_spikes_to_times_returns_sorted_first_spike_indices_and_norse_gradient():
+    spikes = torch.zeros(4, 1, 3, dtype=f64)
+    spikes[1, 0, 0] = spikes[3, 0, 0] = spikes[2, 0, 1] = 1.0
+    times = F.spikes_to_times(spikes, 2)
+    inf = float("inf")
+    assert times.tolist() == [[[1.0, 2.0, inf]], [[3.0, inf, inf]]]
+    assert F.spikes_to_times(spikes, 9).shape == (4, 1, 3)  # at most T
+    x = spikes.clone().requires_grad_(True)
+    out = F.spikes_to_times(x, 1)
+    (grad,) = torch.autograd.grad(out, x, torch.full_like(out, 2.0))
+    expected = torch.zeros_like(spikes)
+    expected[1, 0, 0] = expected[2, 0, 1] = -2.0  # -1 x the output gradient at the returned spikes
+    assert torch.equal(grad, expected)

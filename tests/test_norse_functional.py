@@ -185,3 +185,12 @@ def test_lift_of_a_step_with_a_default_state_matches_norse():
     assert torch.equal(z, REFERENCE["lift/z"])
     assert_equal_values(state.v, REFERENCE["lift/v"])
     assert_equal_values(state.i, REFERENCE["lift/i"])
+
+
+def test_spikes_to_times_matches_norse_values_and_gradient():
+    spikes = REFERENCE["spike_times/spikes"].clone().requires_grad_(True)
+    times = F.spikes_to_times(spikes, 3)
+    (grad,) = torch.autograd.grad(times, spikes, REFERENCE["spike_times/upstream"])
+    assert torch.equal(times.detach(), REFERENCE["spike_times/times"])
+    assert len(set(times.detach().flatten().tolist())) > 5
+    assert_equal_values(grad, REFERENCE["spike_times/grad"])

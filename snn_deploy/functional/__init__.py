@@ -18,6 +18,7 @@ from snn_deploy.functional.encode import signed_poisson_encode as signed_poisson
 from snn_deploy.functional.encode import signed_poisson_encode_step as signed_poisson_encode_step
 from snn_deploy.functional.encode import spike_latency_encode as spike_latency_encode
 from snn_deploy.functional.encode import spike_latency_lif_encode as spike_latency_lif_encode
+from snn_deploy.functional.filter import exp_filter_step as exp_filter_step
 from snn_deploy.functional.iaf import IAFFeedForwardState as IAFFeedForwardState
 from snn_deploy.functional.iaf import IAFParameters as IAFParameters
 from snn_deploy.functional.iaf import IAFState as IAFState
@@ -91,6 +92,7 @@ from snn_deploy.functional.regularization import voltage_accumulator as voltage_
 from snn_deploy.functional.reset import ResetMethod as ResetMethod
 from snn_deploy.functional.reset import reset_subtract as reset_subtract
 from snn_deploy.functional.reset import reset_value as reset_value
+from snn_deploy.functional.spikes_to_times_decoder import spikes_to_times as spikes_to_times
 from snn_deploy.functional.threshold import THRESHOLD_METHODS as THRESHOLD_METHODS
 from snn_deploy.functional.threshold import heaviside as heaviside
 from snn_deploy.functional.threshold import sign as sign
