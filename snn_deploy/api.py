@@ -138,6 +138,9 @@ from snn_deploy.module.encode import PopulationEncoder as PopulationEncoder
 from snn_deploy.module.encode import SignedPoissonEncoder as SignedPoissonEncoder
 from snn_deploy.module.encode import SpikeLatencyEncoder as SpikeLatencyEncoder
 from snn_deploy.module.encode import SpikeLatencyLIFEncoder as SpikeLatencyLIFEncoder
+from snn_deploy.module.encode_step import PoissonEncoderStep as PoissonEncoderStep
+from snn_deploy.module.encode_step import SignedPoissonEncoderStep as SignedPoissonEncoderStep
+from snn_deploy.module.exp_filter import ExpFilter as ExpFilter
 from snn_deploy.module.izhikevich import Izhikevich as Izhikevich
 from snn_deploy.module.izhikevich import IzhikevichCell as IzhikevichCell
 from snn_deploy.module.izhikevich import IzhikevichRecurrent as IzhikevichRecurrent
@@ -167,11 +170,14 @@ from snn_deploy.module.lsnn import LSNN as LSNN
 from snn_deploy.module.lsnn import LSNNCell as LSNNCell
 from snn_deploy.module.lsnn import LSNNRecurrent as LSNNRecurrent
 from snn_deploy.module.lsnn import LSNNRecurrentCell as LSNNRecurrentCell
+from snn_deploy.module.recurrent_sequential import RecurrentSequential as RecurrentSequential
+from snn_deploy.module.recurrent_sequential import RecurrentSequentialState as RecurrentSequentialState
 from snn_deploy.module.regularization import RegularizationCell as RegularizationCell
 from snn_deploy.module.sequential import SequentialState as SequentialState
 from snn_deploy.module.snn import SNN as SNN
 from snn_deploy.module.snn import SNNCell as SNNCell
 from snn_deploy.module.snn import SNNRecurrent as SNNRecurrent
 from snn_deploy.module.snn import SNNRecurrentCell as SNNRecurrentCell
+from snn_deploy.module.spikes_to_times_decoder import SpikesToTimesDecoder as SpikesToTimesDecoder
 
 __all__ = [name for name in dir() if not name.startswith("_")]

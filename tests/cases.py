@@ -9,6 +9,7 @@ from case_tools import B, Case, T, current, spikes, spikes_and_state
 from cases_encoders import CASES as ENCODER_CASES
 from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
 from cases_lif_variants import CASES as LIF_VARIANT_CASES
+from cases_readout_encoder_steps import CASES as READOUT_ENCODER_STEP_CASES
 from cases_refrac_mc_correlation import CASES as REFRAC_MC_CORRELATION_CASES
 from torch import nn
 
@@ -35,5 +36,12 @@ CORE_CASES = [
     Case("RegularizationCell", lambda: snn.RegularizationCell(), spikes_and_state(B, 5), "stateless", spiking=False),
 ]
 
-CASES = CORE_CASES + LIF_VARIANT_CASES + IZHIKEVICH_COBA_CASES + REFRAC_MC_CORRELATION_CASES + ENCODER_CASES
+CASES = (
+    CORE_CASES
+    + LIF_VARIANT_CASES
+    + IZHIKEVICH_COBA_CASES
+    + REFRAC_MC_CORRELATION_CASES
+    + ENCODER_CASES
+    + READOUT_ENCODER_STEP_CASES
+)
 CASES_BY_NAME = {case.name: case for case in CASES}

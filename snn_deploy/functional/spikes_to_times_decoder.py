@@ -1,6 +1,6 @@
 r"""Spike-train to spike-time decoding (norse 1.1's ``ToSpikeTimes``), without ``torch.autograd.Function``.
 
-For spikes :math:`z` of shape ``(T, batch, features)`` the output ``(K, batch, features)`` holds,
+For spikes :math:`z` of shape ``(T, ...)`` (norse: ``(T, batch, features)``) the output ``(K, ...)`` holds,
 per trace, the time indices of its first :math:`K` = ``min(spike_count, T)`` spikes in ascending
 order, and :math:`\infty` where a trace has fewer spikes. The gradient is norse's: :math:`-1`
 times the output gradient, at each returned spike's position in :math:`z`; zero elsewhere. It is
@@ -13,15 +13,16 @@ from torch import Tensor
 
 
 def spikes_to_times(spike_input: Tensor, spike_count: int) -> Tensor:
-    """Time indices ``(min(spike_count, T), batch, features)`` of the first spikes of every trace
-    of ``spike_input`` ``(T, batch, features)``, ``inf`` where there are fewer spikes."""
+    """Time indices ``(min(spike_count, T), ...)`` of the first spikes of every trace of
+    ``spike_input`` ``(T, ...)``, ``inf`` where there are fewer spikes."""
     steps = spike_input.shape[0]
     spikes = spike_input.detach()
-    times = torch.arange(steps, dtype=spikes.dtype, device=spikes.device).reshape(steps, 1, 1)
+    times = torch.arange(steps, dtype=spikes.dtype, device=spikes.device)
+    times = times.reshape([steps] + [1] * (spikes.dim() - 1))
     indexed = torch.where(spikes != 0, times.expand_as(spikes), torch.full_like(spikes, float("inf")))
     indices = torch.sort(indexed, dim=0).values[: min(spike_count, steps)]
     if not spike_input.requires_grad:
         return indices
-    selection = (times.unsqueeze(0) == indices.unsqueeze(1)).to(spike_input.dtype)  # (K, T, batch, features)
+    selection = (times.unsqueeze(0) == indices.unsqueeze(1)).to(spike_input.dtype)  # (K, T, ...)
     selected = (selection * spike_input.unsqueeze(0)).sum(dim=1)
     return indices - (selected - selected.detach())
