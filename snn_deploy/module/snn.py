@@ -1,37 +1,43 @@
 """Base classes of every neuron module: parameters as buffers, input checks, recurrent weights.
 
-How a neuron class is written (the whole pattern; see ``lif.py`` for the LIF family)::
+How a neuron class is written (the whole pattern; ``lif.py`` is the model to copy)::
 
-    class _LIFParameterFields:
-        \"\"\"``p`` assembled at call time from the buffers the base registered from the
-        constructor's ``LIFParameters`` (one buffer per tensor field, named as the field).\"\"\"
+    class LIFParameterFields:                    # one per parameter NamedTuple
+        default_p = LIFParameters()              # what p=None means in the constructors below
+        tau_syn_inv: Tensor                      # ... one annotation per field (buffers the base
+        method: str                              # registered from the constructor's p, named
+        alpha: float                             # as the fields; lif_v_th for p.lif.v_th)
 
         @property
-        def p(self) -> LIFParameters:
+        def p(self) -> LIFParameters:            # assembled at call time, scriptable
             return LIFParameters(self.tau_syn_inv, self.tau_mem_inv, self.v_leak, self.v_th,
                                  self.v_reset, self.method, self.alpha)
 
-    class LIFCell(_LIFParameterFields, NeuronCell):
-        default_p = LIFParameters()          # what p=None means in NeuronCell.__init__(p, dt)
+    class _LIFFeedForward(LIFParameterFields):   # shared by the cell and the layer
+        def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
+        def step(self, input_tensor: Tensor, state: LIFFeedForwardState
+                 ) -> Tuple[Tensor, LIFFeedForwardState]:
+            return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
+    class LIFCell(_LIFFeedForward, NeuronCell):  # constructor NeuronModule(p=None, dt=0.001)
         def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-            zeros = torch.zeros_like(input_tensor)
-            return LIFFeedForwardState(v=zeros + self.v_leak.detach(), i=zeros)
+            return self.initial_step_state(input_tensor)
 
         def forward(self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
                     ) -> Tuple[Tensor, LIFFeedForwardState]:
             if not torch.jit.is_scripting():
-                check_call(self, input_tensor, state)
-            s = self.initial_state(input_tensor) if state is None else state
-            return lif_feed_forward_step(input_tensor, s, self.p, self.dt)
+                check_call(self, input_tensor, state)   # ValueError/TypeError naming the class
+            return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
-A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input (the loop
-``for input_t in input_tensor``, outputs stacked); a recurrent cell or layer
-(:class:`RecurrentCell`, :class:`RecurrentLayer`) gets ``input_size``, ``hidden_size``,
-``input_weights``, ``recurrent_weights`` (use :meth:`masked_recurrent_weights`), ``autapses`` and
-``dt`` from the one constructor ``(input_size, hidden_size, p=None, input_weights=None,
-recurrent_weights=None, autapses=False, dt=0.001)``. Keep ``forward`` and ``initial_state``
-typed with the concrete state NamedTuple: TorchScript compiles them as written.
+A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input
+(``initial_step_state(input_tensor[0])``; ``for input_t in input_tensor`` calling ``self.step``,
+outputs stacked). A recurrent cell or layer (:class:`RecurrentCell`, :class:`RecurrentLayer`) gets
+``input_size``, ``hidden_size``, ``input_weights``, ``recurrent_weights`` (use
+:meth:`~RecurrentNeuronModule.masked_recurrent_weights`), ``autapses`` and ``dt`` from the one
+constructor ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None,
+autapses=False, dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes its own
+``__init__`` that calls it. Keep ``forward`` and ``initial_state`` typed with the concrete state
+NamedTuple: TorchScript compiles them as written.
 
 Neuron parameters are read when the module is called, never cached: ``torch.func.functional_call``,
 ``torch.nn.utils.parametrize`` and assigning a buffer all take effect. They are non-persistent
