@@ -174,10 +174,6 @@ from snn_deploy.module.recurrent_sequential import RecurrentSequential as Recurr
 from snn_deploy.module.recurrent_sequential import RecurrentSequentialState as RecurrentSequentialState
 from snn_deploy.module.regularization import RegularizationCell as RegularizationCell
 from snn_deploy.module.sequential import SequentialState as SequentialState
-from snn_deploy.module.snn import SNN as SNN
-from snn_deploy.module.snn import SNNCell as SNNCell
-from snn_deploy.module.snn import SNNRecurrent as SNNRecurrent
-from snn_deploy.module.snn import SNNRecurrentCell as SNNRecurrentCell
 from snn_deploy.module.spikes_to_times_decoder import SpikesToTimesDecoder as SpikesToTimesDecoder
 
 __all__ = [name for name in dir() if not name.startswith("_")]
