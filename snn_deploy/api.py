@@ -141,6 +141,8 @@ from snn_deploy.module.encode import SpikeLatencyLIFEncoder as SpikeLatencyLIFEn
 from snn_deploy.module.encode_step import PoissonEncoderStep as PoissonEncoderStep
 from snn_deploy.module.encode_step import SignedPoissonEncoderStep as SignedPoissonEncoderStep
 from snn_deploy.module.exp_filter import ExpFilter as ExpFilter
+from snn_deploy.module.iaf import IAF as IAF
+from snn_deploy.module.iaf import IAFCell as IAFCell
 from snn_deploy.module.izhikevich import Izhikevich as Izhikevich
 from snn_deploy.module.izhikevich import IzhikevichCell as IzhikevichCell
 from snn_deploy.module.izhikevich import IzhikevichRecurrent as IzhikevichRecurrent
@@ -148,6 +150,7 @@ from snn_deploy.module.izhikevich import IzhikevichRecurrentCell as IzhikevichRe
 from snn_deploy.module.leaky_integrator import LI as LI
 from snn_deploy.module.leaky_integrator import LICell as LICell
 from snn_deploy.module.leaky_integrator import LILinearCell as LILinearCell
+from snn_deploy.module.leaky_integrator_box import LIBoxCell as LIBoxCell
 from snn_deploy.module.lif import LIF as LIF
 from snn_deploy.module.lif import LIFCell as LIFCell
 from snn_deploy.module.lif import LIFRecurrent as LIFRecurrent
@@ -156,6 +159,7 @@ from snn_deploy.module.lif_adex import LIFAdEx as LIFAdEx
 from snn_deploy.module.lif_adex import LIFAdExCell as LIFAdExCell
 from snn_deploy.module.lif_adex import LIFAdExRecurrent as LIFAdExRecurrent
 from snn_deploy.module.lif_adex import LIFAdExRecurrentCell as LIFAdExRecurrentCell
+from snn_deploy.module.lif_box import LIFBoxCell as LIFBoxCell
 from snn_deploy.module.lif_correlation import LIFCorrelation as LIFCorrelation
 from snn_deploy.module.lif_ex import LIFEx as LIFEx
 from snn_deploy.module.lif_ex import LIFExCell as LIFExCell

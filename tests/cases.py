@@ -6,6 +6,7 @@ Each model family lists its cases in its own ``cases_<family>.py``.
 """
 
 from case_tools import B, Case, T, current, spikes, spikes_and_state
+from cases_box_iaf import CASES as BOX_IAF_CASES
 from cases_encoders import CASES as ENCODER_CASES
 from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
 from cases_lif_variants import CASES as LIF_VARIANT_CASES
@@ -43,5 +44,6 @@ CASES = (
     + REFRAC_MC_CORRELATION_CASES
     + ENCODER_CASES
     + READOUT_ENCODER_STEP_CASES
+    + BOX_IAF_CASES
 )
 CASES_BY_NAME = {case.name: case for case in CASES}

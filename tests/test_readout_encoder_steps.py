@@ -82,14 +82,15 @@ def test_recurrent_sequential_feeds_the_output_back_as_input():
 
 
 def test_recurrent_sequential_keeps_the_layer_states_and_selects_the_output_module():
-    module = snn.RecurrentSequential(snn.LIFBoxCell(), nn.Identity(), output_modules=0)
-    x = torch.full((1, 3), 15.0)
-    z, state = module(x)
-    # box LIF: v = 0.1 * 15 = 1.5 fires; the spikes are fed back: next input 16
-    assert z.tolist() == [[1.0, 1.0, 1.0]]
-    assert isinstance(state, snn.RecurrentSequentialState) and state.state[0].v.tolist() == [[0.0, 0.0, 0.0]]
-    z, state = module(x, state)
-    torch.testing.assert_close(state.state[0].v, torch.full((1, 3), 1.6))
+    module = snn.RecurrentSequential(snn.LIBoxCell(), nn.Identity(), output_modules=0).double()
+    x = torch.full((1, 3), 15.0, dtype=f64)
+    v, state = module(x)
+    # box LI from v = 0: v = 0.1 * 15 = 1.5, fed back: the next input is 16.5, v = 1.5 + 0.1 (16.5 - 1.5)
+    torch.testing.assert_close(v, torch.full((1, 3), 1.5, dtype=f64))
+    assert isinstance(state, snn.RecurrentSequentialState) and state.state[1] is None
+    v, state = module(x, state)
+    torch.testing.assert_close(v, torch.full((1, 3), 3.0, dtype=f64))
+    torch.testing.assert_close(state.state[0].v, torch.full((1, 3), 3.0, dtype=f64))
     hidden, state = snn.RecurrentSequential(snn.LIFBoxCell(), nn.Identity(), output_modules=[0, 1])(x)
     assert isinstance(hidden, list) and len(hidden) == 2
     with pytest.raises(ValueError, match="cannot be fed back"):

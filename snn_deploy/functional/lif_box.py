@@ -53,10 +53,22 @@ class LIFBoxFeedForwardState(NamedTuple):
     v: Tensor
 
 
-def lif_box_integrate(input_tensor: Tensor, v: Tensor, tau_mem_inv: Tensor, v_leak: Tensor, dt: float) -> Tensor:
-    r"""One Euler step of the voltage, :math:`v + \Delta t\, \tau_{\text{mem}}^{-1} (i_{\text{in}} + v_{\text{leak}} - v)`
-    (summed in norse's order)."""
-    return v + dt * tau_mem_inv * (input_tensor + v_leak - v)
+def lif_box_integrate(
+    input_tensor: Tensor,
+    v: Tensor,
+    tau_mem_inv: Tensor,
+    v_leak: Tensor,
+    v_th: Tensor,
+    method: str,
+    alpha: float,
+    dt: float,
+) -> Tuple[Tensor, Tensor]:
+    r"""One Euler step of the voltage,
+    :math:`v + \Delta t\, \tau_{\text{mem}}^{-1} (i_{\text{in}} + v_{\text{leak}} - v)` (summed in
+    norse's order), and its threshold. Returns ``(z, v_before_reset)``; the parameters come one by
+    one, so that modules script it (``p.reset_method`` is a Python callable)."""
+    v_decayed = v + dt * tau_mem_inv * (input_tensor + v_leak - v)
+    return threshold(v_decayed - v_th, method, alpha), v_decayed
 
 
 def lif_box_feed_forward_step(
@@ -65,8 +77,6 @@ def lif_box_feed_forward_step(
     p: LIFBoxParameters = default_parameters(LIFBoxParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFBoxFeedForwardState]:
-    """One Euler step of a feed-forward box LIF neuron: :func:`lif_box_integrate`, threshold, then
-    ``p.reset_method``."""
-    v_decayed = lif_box_integrate(input_tensor, state.v, p.tau_mem_inv, p.v_leak, dt)
-    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    """One Euler step of a feed-forward box LIF neuron: :func:`lif_box_integrate`, then ``p.reset_method``."""
+    z, v_decayed = lif_box_integrate(input_tensor, state.v, p.tau_mem_inv, p.v_leak, p.v_th, p.method, p.alpha, dt)
     return z, LIFBoxFeedForwardState(v=p.reset_method(z, v_decayed, p.v_reset, p.v_th))
