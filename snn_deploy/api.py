@@ -159,6 +159,9 @@ from snn_deploy.module.lif_adex import LIFAdEx as LIFAdEx
 from snn_deploy.module.lif_adex import LIFAdExCell as LIFAdExCell
 from snn_deploy.module.lif_adex import LIFAdExRecurrent as LIFAdExRecurrent
 from snn_deploy.module.lif_adex import LIFAdExRecurrentCell as LIFAdExRecurrentCell
+from snn_deploy.module.lif_adex_refrac import LIFAdExRefracCell as LIFAdExRefracCell
+from snn_deploy.module.lif_adex_refrac import LIFAdExRefracRecurrent as LIFAdExRefracRecurrent
+from snn_deploy.module.lif_adex_refrac import LIFAdExRefracRecurrentCell as LIFAdExRefracRecurrentCell
 from snn_deploy.module.lif_box import LIFBoxCell as LIFBoxCell
 from snn_deploy.module.lif_correlation import LIFCorrelation as LIFCorrelation
 from snn_deploy.module.lif_ex import LIFEx as LIFEx
@@ -169,6 +172,7 @@ from snn_deploy.module.lif_mc import LIFMCRecurrentCell as LIFMCRecurrentCell
 from snn_deploy.module.lif_mc_refrac import LIFMCRefracRecurrentCell as LIFMCRefracRecurrentCell
 from snn_deploy.module.lif_refrac import LIFRefracCell as LIFRefracCell
 from snn_deploy.module.lif_refrac import LIFRefracRecurrentCell as LIFRefracRecurrentCell
+from snn_deploy.module.lif_refrac_recurrent import LIFRefracRecurrent as LIFRefracRecurrent
 from snn_deploy.module.lift import Lift as Lift
 from snn_deploy.module.lsnn import LSNN as LSNN
 from snn_deploy.module.lsnn import LSNNCell as LSNNCell

@@ -95,3 +95,37 @@ def test_iaf_layer_matches_norse():
     z, state = snn.IAF(snn.IAFParameters(v_th=1.5))(REFERENCE["IAF/input"])
     assert REFERENCE["IAF/output"].sum() > 5 and torch.equal(z, REFERENCE["IAF/output"])
     torch.testing.assert_close(state.v, REFERENCE["IAF/v"], rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("LIFRefracRecurrent", lambda: snn.LIFRefracRecurrent(3, 4)),
+        (
+            "LIFAdExRefracRecurrent",
+            lambda: snn.LIFAdExRefracRecurrent(3, 4, snn.LIFAdExRefracParameters(rho_reset=3.0)),
+        ),
+    ],
+)
+def test_refractory_recurrent_layers_load_norse_checkpoints_and_match_norse(name, make):
+    layer = make()
+    layer.load_state_dict(state_dict(name), strict=True)
+    z, state = layer(REFERENCE[f"{name}/input"])
+    assert REFERENCE[f"{name}/output"].sum() > 5 and torch.equal(z, REFERENCE[f"{name}/output"])
+    for field, value in (("v", state[0].v), ("i", state[0].i), ("rho", state.rho)):
+        torch.testing.assert_close(value, REFERENCE[f"{name}/{field}"], rtol=1e-6, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("LIFAdExRefracRecurrentCell", lambda: snn.LIFAdExRefracRecurrentCell(3, 4)),
+        ("LIFAdExRefracCell", lambda: snn.LIFAdExRefracCell(snn.LIFAdExRefracParameters(rho_reset=3.0))),
+    ],
+)
+def test_refractory_adex_cells_load_norse_checkpoints_and_match_norse(name, make):
+    cell = make()
+    cell.load_state_dict(state_dict(name), strict=True)
+    z, state = run_cell(cell, name)
+    assert REFERENCE[f"{name}/output"].sum() > 5 and torch.equal(z, REFERENCE[f"{name}/output"])
+    torch.testing.assert_close(state.rho, REFERENCE[f"{name}/rho"])

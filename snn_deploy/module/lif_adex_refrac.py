@@ -1,0 +1,144 @@
+"""Refractory adaptive exponential LIF modules: ``LIFAdExRefracCell``, ``LIFAdExRefracRecurrentCell``,
+``LIFAdExRefracRecurrent`` (norse 1.1 has no feed-forward layer of this model).
+
+See :mod:`snn_deploy.functional.lif_adex_refrac` for the equations and the step order.
+"""
+
+from typing import List, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.lif_adex import LIFAdExFeedForwardState, LIFAdExParameters, LIFAdExState
+from snn_deploy.functional.lif_adex_refrac import (
+    LIFAdExRefracFeedForwardState,
+    LIFAdExRefracParameters,
+    LIFAdExRefracState,
+    lif_adex_refrac_feed_forward_step,
+    lif_adex_refrac_step,
+)
+from snn_deploy.module.snn import NeuronCell, RecurrentCell, RecurrentLayer, check_call
+
+
+class LIFAdExRefracParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) ``lif_adex_*`` and
+    ``rho_reset`` and its attributes ``lif_adex_method``, ``lif_adex_alpha``."""
+
+    default_p = LIFAdExRefracParameters()
+    lif_adex_adaptation_current: Tensor
+    lif_adex_adaptation_spike: Tensor
+    lif_adex_delta_T: Tensor
+    lif_adex_tau_ada_inv: Tensor
+    lif_adex_tau_syn_inv: Tensor
+    lif_adex_tau_mem_inv: Tensor
+    lif_adex_v_leak: Tensor
+    lif_adex_v_th: Tensor
+    lif_adex_v_reset: Tensor
+    lif_adex_method: str
+    lif_adex_alpha: float
+    rho_reset: Tensor
+
+    @property
+    def p(self) -> LIFAdExRefracParameters:
+        lif_adex = LIFAdExParameters(
+            self.lif_adex_adaptation_current,
+            self.lif_adex_adaptation_spike,
+            self.lif_adex_delta_T,
+            self.lif_adex_tau_ada_inv,
+            self.lif_adex_tau_syn_inv,
+            self.lif_adex_tau_mem_inv,
+            self.lif_adex_v_leak,
+            self.lif_adex_v_th,
+            self.lif_adex_v_reset,
+            self.lif_adex_method,
+            self.lif_adex_alpha,
+        )
+        return LIFAdExRefracParameters(lif_adex, self.rho_reset)
+
+
+class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields):
+    """Recurrent refractory LIFAdEx dynamics: the input and the last spikes enter through weights."""
+
+    hidden_size: int
+
+    def initial_step_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
+        """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped ``(batch, hidden_size)``."""
+        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        v = zeros + self.lif_adex_v_leak.detach()
+        return LIFAdExRefracState(LIFAdExState(z=zeros, v=v, i=zeros, a=zeros), rho=zeros)
+
+    def step(self, input_tensor: Tensor, state: LIFAdExRefracState) -> Tuple[Tensor, LIFAdExRefracState]:
+        return lif_adex_refrac_step(
+            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
+        )
+
+
+class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
+    r"""One Euler step of a LIFAdEx neuron with absolute refractory period, without recurrence.
+
+    .. math::
+        \dot{v} = \tau_{\text{mem}}^{-1} \big(v_{\text{leak}} - v + i
+            + \Delta_T e^{(v - v_{\text{th}})/\Delta_T} - a\big) (1 - \Theta(\rho)), \quad
+        \dot{i} = -\tau_{\text{syn}}^{-1} i, \quad
+        \dot{a} = \tau_{\text{ada}}^{-1} \big(a_{\text{current}} (v - v_{\text{leak}}) - a\big)
+
+    with :math:`z = (1 - \Theta(\rho)) \Theta(v - v_{\text{th}})`, the LIFAdEx resets, and
+    :math:`\rho` counting down by one per step, set to :math:`\rho_{\text{reset}}` by a spike.
+    ``LIFAdExRefracCell(p=LIFAdExRefracParameters(), dt=0.001)``;
+    ``forward(x_t, state=None) -> (z, LIFAdExRefracFeedForwardState)`` for ``x_t`` of any shape.
+    """
+
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracFeedForwardState:
+        """:math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped like the input."""
+        zeros = torch.zeros_like(input_tensor)
+        v = zeros + self.lif_adex_v_leak.detach()
+        return LIFAdExRefracFeedForwardState(LIFAdExFeedForwardState(v=v, i=zeros, a=zeros), rho=zeros)
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFAdExRefracFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFAdExRefracFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        return lif_adex_refrac_feed_forward_step(input_tensor, s, self.p, self.dt)
+
+
+class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
+    r"""One Euler step of a recurrent LIFAdEx neuron with absolute refractory period.
+
+    As :class:`LIFAdExRefracCell`, with the current jump
+    :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{rec}}`.
+    ``LIFAdExRefracRecurrentCell(input_size, hidden_size, p=LIFAdExRefracParameters(),
+    input_weights=None, recurrent_weights=None, autapses=False, dt=0.001)``;
+    ``forward(x_t, state=None) -> (z, LIFAdExRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
+    """
+
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
+        return self.initial_step_state(input_tensor)
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
+    ) -> Tuple[Tensor, LIFAdExRefracState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFAdExRefracRecurrent(_LIFAdExRefracRecurrent, RecurrentLayer):
+    """:class:`LIFAdExRefracRecurrentCell` over time: ``forward(x) -> (z for all T, final
+    LIFAdExRefracState)`` for ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
+    ) -> Tuple[Tensor, LIFAdExRefracState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
