@@ -114,6 +114,11 @@ from snn_deploy.functional.lsnn import LSNNParameters as LSNNParameters
 from snn_deploy.functional.lsnn import LSNNState as LSNNState
 from snn_deploy.functional.lsnn import lsnn_feed_forward_step as lsnn_feed_forward_step
 from snn_deploy.functional.lsnn import lsnn_step as lsnn_step
+from snn_deploy.functional.receptive_field import gaussian_kernel as gaussian_kernel
+from snn_deploy.functional.receptive_field import spatial_receptive_field as spatial_receptive_field
+from snn_deploy.functional.receptive_field import (
+    spatial_receptive_fields_with_derivatives as spatial_receptive_fields_with_derivatives,
+)
 from snn_deploy.functional.regularization import regularize_step as regularize_step
 from snn_deploy.functional.regularization import spike_accumulator as spike_accumulator
 from snn_deploy.functional.regularization import voltage_accumulator as voltage_accumulator
@@ -178,6 +183,12 @@ from snn_deploy.module.lsnn import LSNN as LSNN
 from snn_deploy.module.lsnn import LSNNCell as LSNNCell
 from snn_deploy.module.lsnn import LSNNRecurrent as LSNNRecurrent
 from snn_deploy.module.lsnn import LSNNRecurrentCell as LSNNRecurrentCell
+from snn_deploy.module.receptive_field import (
+    ParameterizedSpatialReceptiveField2d as ParameterizedSpatialReceptiveField2d,
+)
+from snn_deploy.module.receptive_field import SampledSpatialReceptiveField2d as SampledSpatialReceptiveField2d
+from snn_deploy.module.receptive_field import SpatialReceptiveField2d as SpatialReceptiveField2d
+from snn_deploy.module.receptive_field import TemporalReceptiveField as TemporalReceptiveField
 from snn_deploy.module.recurrent_sequential import RecurrentSequential as RecurrentSequential
 from snn_deploy.module.recurrent_sequential import RecurrentSequentialState as RecurrentSequentialState
 from snn_deploy.module.regularization import RegularizationCell as RegularizationCell

@@ -11,6 +11,7 @@ from cases_encoders import CASES as ENCODER_CASES
 from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
 from cases_lif_variants import CASES as LIF_VARIANT_CASES
 from cases_readout_encoder_steps import CASES as READOUT_ENCODER_STEP_CASES
+from cases_receptive_field import CASES as RECEPTIVE_FIELD_CASES
 from cases_refrac_adex import CASES as REFRAC_ADEX_CASES
 from cases_refrac_mc_correlation import CASES as REFRAC_MC_CORRELATION_CASES
 from torch import nn
@@ -47,5 +48,6 @@ CASES = (
     + READOUT_ENCODER_STEP_CASES
     + BOX_IAF_CASES
     + REFRAC_ADEX_CASES
+    + RECEPTIVE_FIELD_CASES
 )
 CASES_BY_NAME = {case.name: case for case in CASES}

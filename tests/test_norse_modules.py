@@ -129,3 +129,33 @@ def test_refractory_adex_cells_load_norse_checkpoints_and_match_norse(name, make
     z, state = run_cell(cell, name)
     assert REFERENCE[f"{name}/output"].sum() > 5 and torch.equal(z, REFERENCE[f"{name}/output"])
     torch.testing.assert_close(state.rho, REFERENCE[f"{name}/rho"])
+
+
+def test_spatial_receptive_field_loads_a_norse_checkpoint_and_matches_weights_and_output():
+    module = snn.SpatialReceptiveField2d(2, 7, torch.zeros(3, 5), padding=1)
+    with pytest.raises(RuntimeError):  # the derivative orders are fixed at construction: build with the rows
+        module.load_state_dict({"other": torch.zeros(1)}, strict=True)
+    module = snn.SpatialReceptiveField2d(2, 7, REFERENCE["SpatialReceptiveField2d/rows"], padding=1)
+    module.load_state_dict(state_dict("SpatialReceptiveField2d"), strict=True)
+    torch.testing.assert_close(module.weights, REFERENCE["SpatialReceptiveField2d/weights"], rtol=1e-5, atol=1e-6)
+    output = module(REFERENCE["SpatialReceptiveField2d/input"])
+    torch.testing.assert_close(output, REFERENCE["SpatialReceptiveField2d/output"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["SampledSpatialReceptiveField2d", "ParameterizedSpatialReceptiveField2d"])
+def test_sampled_and_parameterized_fields_match_norse(name):
+    scales, angles, ratios = torch.tensor([1.0, 2.0]), torch.tensor([0.0, 1.0]), torch.tensor([0.5, 1.0])
+    module = getattr(snn, name)(2, 7, scales, angles, ratios, 1, optimize_scales=False, optimize_angles=True)
+    module.load_state_dict(state_dict(name), strict=True)
+    assert set(module.state_dict()) == {"angles", "ratios"}
+    torch.testing.assert_close(module.weights, REFERENCE[f"{name}/weights"], rtol=1e-5, atol=1e-6)
+    output = module(REFERENCE["SpatialReceptiveField2d/input"])
+    torch.testing.assert_close(output, REFERENCE[f"{name}/output"], rtol=1e-5, atol=1e-6)
+
+
+def test_temporal_receptive_field_loads_a_norse_checkpoint_and_matches_its_run():
+    module = snn.TemporalReceptiveField((2, 3, 3), n_scales=3)
+    module.load_state_dict(state_dict("TemporalReceptiveField"), strict=True)
+    assert set(module.state_dict()) == {"ps"}
+    output, _ = run_cell(module, "TemporalReceptiveField")
+    torch.testing.assert_close(output, REFERENCE["TemporalReceptiveField/output"], rtol=1e-6, atol=1e-6)

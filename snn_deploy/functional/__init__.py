@@ -86,6 +86,13 @@ from snn_deploy.functional.lsnn import LSNNParameters as LSNNParameters
 from snn_deploy.functional.lsnn import LSNNState as LSNNState
 from snn_deploy.functional.lsnn import lsnn_feed_forward_step as lsnn_feed_forward_step
 from snn_deploy.functional.lsnn import lsnn_step as lsnn_step
+from snn_deploy.functional.receptive_field import gaussian_kernel as gaussian_kernel
+from snn_deploy.functional.receptive_field import spatial_parameters as spatial_parameters
+from snn_deploy.functional.receptive_field import spatial_receptive_field as spatial_receptive_field
+from snn_deploy.functional.receptive_field import (
+    spatial_receptive_fields_with_derivatives as spatial_receptive_fields_with_derivatives,
+)
+from snn_deploy.functional.receptive_field import temporal_scale_distribution as temporal_scale_distribution
 from snn_deploy.functional.regularization import regularize_step as regularize_step
 from snn_deploy.functional.regularization import spike_accumulator as spike_accumulator
 from snn_deploy.functional.regularization import voltage_accumulator as voltage_accumulator
