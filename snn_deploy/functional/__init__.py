@@ -65,5 +65,5 @@ from snn_deploy.functional.regularization import voltage_accumulator as voltage_
 from snn_deploy.functional.threshold import THRESHOLD_METHODS as THRESHOLD_METHODS
 from snn_deploy.functional.threshold import heaviside as heaviside
 from snn_deploy.functional.threshold import sign as sign
-from snn_deploy.functional.threshold import surrogate_antiderivative as surrogate_antiderivative
+from snn_deploy.functional.threshold import surrogate_derivative as surrogate_derivative
 from snn_deploy.functional.threshold import threshold as threshold
