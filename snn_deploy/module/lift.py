@@ -1,6 +1,6 @@
 """``Lift``: apply a module at every time step of a ``(T, ...)`` sequence."""
 
-from typing import Any, List
+from typing import Any, List, Optional
 
 import torch
 from torch import Tensor, nn
@@ -53,6 +53,55 @@ def batched_rank(module: nn.Module) -> int:
     return 2
 
 
+def _first_module(module: nn.Module) -> nn.Module:
+    return _first_module(module[0]) if isinstance(module, nn.Sequential) and len(module) > 0 else module
+
+
+def _floating_dtype(module: nn.Module) -> Optional[torch.dtype]:
+    for tensor in list(module.parameters()) + list(module.buffers()):
+        if tensor.is_floating_point():
+            return tensor.dtype
+    return None
+
+
+@torch.jit.unused
+def check_lifted_input(owner: nn.Module, x: Any, dtype: Optional[torch.dtype]) -> Tensor:
+    """Raise a ``TypeError`` naming ``owner`` unless ``x`` is a floating tensor of ``dtype`` (the
+    wrapped module's, if it has one); bool spikes come back in that dtype."""
+    name = type(owner).__name__
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: expected a tensor input, got {type(x).__name__}")
+    if x.dtype == torch.bool:
+        x = x.to(dtype or torch.get_default_dtype())
+    if not x.is_floating_point():
+        raise TypeError(f"{name}: expected a floating-point (or bool) input, got dtype {x.dtype}")
+    if dtype is not None and x.dtype != dtype:
+        raise TypeError(
+            f"{name}: expected an input of the module's dtype {dtype}, got {x.dtype} "
+            "(convert the input, or the module with .to(dtype))"
+        )
+    return x
+
+
+@torch.jit.unused
+def _check_step_shape(lift: nn.Module, x: Tensor) -> None:
+    """The shape checks of the first wrapped module (linear map or convolution) on one time step."""
+    module = _first_module(lift.lifted_module)
+    step_shape = tuple(x.shape[1:])
+    where = f"Lift: the lifted {type(module).__name__}"
+    if isinstance(module, nn.Linear) and (not step_shape or step_shape[-1] != module.in_features):
+        raise ValueError(
+            f"{where} expects {module.in_features} features in the last dimension, got steps of shape {step_shape}"
+        )
+    if isinstance(module, nn.modules.conv._ConvNd):
+        spatial = module.weight.dim() - 2
+        if len(step_shape) not in (spatial + 1, spatial + 2) or step_shape[-spatial - 1] != module.in_channels:
+            raise ValueError(
+                f"{where} expects steps of shape ([batch,] {module.in_channels}, {spatial} spatial dimensions), "
+                f"got {step_shape}"
+            )
+
+
 class Lift(nn.Module):
     r"""Apply ``module`` to each time step: :math:`y_t = f(x_t)` for :math:`t = 0 \dots T-1`.
 
@@ -91,9 +140,11 @@ class Lift(nn.Module):
         state = None
         if isinstance(x, tuple):
             x, state = x
-        if not isinstance(x, Tensor) or x.dim() < 1 or x.shape[0] == 0:
-            got = f"{x.dim()}-D shape {tuple(x.shape)}" if isinstance(x, Tensor) else type(x).__name__
+        x = check_lifted_input(self, x, _floating_dtype(self.lifted_module))
+        if x.dim() < 1 or x.shape[0] == 0:
+            got = f"{x.dim()}-D shape {tuple(x.shape)}"
             raise ValueError(f"Lift: expected an input of shape (time, ...) with at least one time step, got {got}")
+        _check_step_shape(self, x)
         if self.is_stateful:
             outputs = []
             for x_t in x:
