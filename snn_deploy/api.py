@@ -137,6 +137,10 @@ from snn_deploy.module.coba_lif import CobaLIFCell as CobaLIFCell
 from snn_deploy.module.conv import LConv2d as LConv2d
 
 # --- zoo D: encoders ---
+from snn_deploy.module.custom_neuron import SNN as SNN
+from snn_deploy.module.custom_neuron import SNNCell as SNNCell
+from snn_deploy.module.custom_neuron import SNNRecurrent as SNNRecurrent
+from snn_deploy.module.custom_neuron import SNNRecurrentCell as SNNRecurrentCell
 from snn_deploy.module.encode import ConstantCurrentLIFEncoder as ConstantCurrentLIFEncoder
 from snn_deploy.module.encode import PoissonEncoder as PoissonEncoder
 from snn_deploy.module.encode import PopulationEncoder as PopulationEncoder

@@ -48,8 +48,8 @@ def rebuild(template: Any, leaves: Iterator[Any]) -> Any:
 
 
 def check_state_matches(owner: str, state: Any, expected: Any) -> None:
-    """Raise a ``TypeError``/``ValueError`` naming ``owner`` unless ``state`` has the structure,
-    shapes and floating dtype category of ``expected``."""
+    """Raise a ``TypeError``/``ValueError`` naming ``owner`` unless ``state`` has the structure and
+    dtypes of ``expected`` and shapes that broadcast to its shapes (a scalar ``v`` is fine)."""
     if type(state) is not type(expected):
         raise TypeError(f"{owner}: expected a state of type {type(expected).__name__}, got {type(state).__name__}")
     got = dict(named_leaves(state))
@@ -59,10 +59,20 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
         leaf = got.get(name)
         if not isinstance(leaf, Tensor):
             raise TypeError(f"{owner}: state field '{name}' must be a tensor, got {type(leaf).__name__}")
-        if leaf.shape != want.shape:
+        if not _broadcasts_to(leaf.shape, want.shape):
             raise ValueError(
                 f"{owner}: state field '{name}' has shape {tuple(leaf.shape)}, "
-                f"expected {tuple(want.shape)} for this input"
+                f"expected {tuple(want.shape)} (or a shape that broadcasts to it) for this input"
             )
-        if not torch.is_floating_point(leaf):
-            raise TypeError(f"{owner}: state field '{name}' must be floating point, got {leaf.dtype}")
+        if leaf.dtype != want.dtype:
+            raise TypeError(
+                f"{owner}: state field '{name}' has dtype {leaf.dtype}, expected {want.dtype} "
+                "(the dtype of the input and the module's parameters)"
+            )
+
+
+def _broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:
+    try:
+        return torch.broadcast_shapes(shape, target) == target
+    except RuntimeError:
+        return False

@@ -16,14 +16,15 @@ import snn_deploy as snn
         ),
         (
             snn.LIFRecurrentCell(3, 4),
-            torch.zeros(2, 5, 3),
-            r"LIFRecurrentCell: expected a 2-D input \(batch, input_size\), got 3-D",
+            torch.zeros(()),
+            r"LIFRecurrentCell: expected an input of at least 1 dimensions \(\.\.\., input_size\), got 0-D",
         ),
         (
             snn.LIFRecurrent(3, 4),
-            torch.zeros(2, 3),
-            r"LIFRecurrent: expected a 3-D input \(time, batch, input_size\), got 2-D",
+            torch.zeros(3),
+            r"LIFRecurrent: expected an input of at least 2 dimensions \(time, \.\.\., input_size\), got 1-D",
         ),
+        (snn.LIF(), torch.zeros(0, 2, 3), r"LIF: expected at least one time step \(time, batch, \.\.\.\)"),
         (
             snn.LIFRecurrentCell(3, 4),
             torch.zeros(2, 5),
@@ -42,8 +43,8 @@ import snn_deploy as snn
         ),
         (
             snn.Lift(torch.nn.Identity()),
-            torch.zeros(3),
-            r"Lift: expected an input of shape \(time, batch, \.\.\.\), got 1-D",
+            torch.zeros(()),
+            r"Lift: expected an input of shape \(time, \.\.\.\) with at least one time step, got 0-D",
         ),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, torch.nn.Module) else None,
@@ -54,7 +55,7 @@ def test_wrong_rank_or_feature_size_is_a_value_error(module, x, message):
 
 
 def test_integer_input_is_a_type_error_naming_the_dtype():
-    with pytest.raises(TypeError, match="LIFCell: expected a floating-point input, got dtype torch.int64"):
+    with pytest.raises(TypeError, match=r"LIFCell: expected a floating-point \(or bool\) input, got dtype torch.int64"):
         snn.LIFCell()(torch.zeros(2, dtype=torch.long))
 
 

@@ -153,6 +153,6 @@ def test_bad_input_or_weights_are_clear_errors(args, error, message):
 def test_state_of_another_batch_names_the_nested_field():
     cell = snn.LIFCorrelation(2, 3)
     weights = torch.zeros(3, 2), torch.zeros(3, 3)
-    _, state = cell(torch.zeros(1, 2), *weights)
-    with pytest.raises(ValueError, match=r"state field 'lif_state.z' has shape \(1, 3\), expected \(4, 3\)"):
+    _, state = cell(torch.zeros(2, 2), *weights)
+    with pytest.raises(ValueError, match=r"state field 'lif_state.z' has shape \(2, 3\), expected \(4, 3\)"):
         cell(torch.zeros(4, 2), *weights, state)

@@ -8,14 +8,15 @@ from torch import nn
 
 import snn_deploy.api
 
-ABSTRACT_BASES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
+# norse's custom-neuron classes take user callables (no TorchScript): tests/test_custom_neuron.py
+CUSTOM_NEURON_CLASSES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
 
 
 def public_module_classes():
     return {
         name
         for name, value in vars(snn_deploy.api).items()
-        if inspect.isclass(value) and issubclass(value, nn.Module) and name not in ABSTRACT_BASES
+        if inspect.isclass(value) and issubclass(value, nn.Module) and name not in CUSTOM_NEURON_CLASSES
     }
 
 

@@ -103,7 +103,7 @@ from snn_deploy.functional.spikes_to_times_decoder import spikes_to_times as spi
 from snn_deploy.functional.threshold import THRESHOLD_METHODS as THRESHOLD_METHODS
 from snn_deploy.functional.threshold import heaviside as heaviside
 from snn_deploy.functional.threshold import sign as sign
-from snn_deploy.functional.threshold import surrogate_antiderivative as surrogate_antiderivative
+from snn_deploy.functional.threshold import surrogate_derivative as surrogate_derivative
 from snn_deploy.functional.threshold import threshold as threshold
 from snn_deploy.functional.threshold_functions import circ_dist_fn as circ_dist_fn
 from snn_deploy.functional.threshold_functions import heavi_circ_fn as heavi_circ_fn

@@ -5,38 +5,39 @@ The forward value of every method is the exact Heaviside step
 .. math::
     H(x) = \begin{cases} 0, & x \le 0 \\ 1, & x > 0 \end{cases}
 
-and the backward pass uses the method's surrogate derivative :math:`s'(x)`. Both come from the
+and the backward pass uses the method's surrogate derivative :math:`g(x)`, through the
 straight-through form
 
 .. math::
-    z = H(x) + \big(s(x) - \operatorname{detach}(s(x))\big)
+    z = H(x) + \big(x - \operatorname{detach}(x)\big) \operatorname{detach}(g(x))
 
-where :math:`s` is the antiderivative of the surrogate derivative. The bracket is exactly zero
-in the forward pass, and its gradient is :math:`s'(x)`. No ``torch.autograd.Function`` is
-involved, so the same code scripts, compiles with ``fullgraph=True`` and exports.
+The bracket is exactly zero in the forward pass and its gradient is one, so the gradient of
+:math:`z` is :math:`g(x)` exactly. No ``torch.autograd.Function`` is involved, so the same code
+scripts, compiles with ``fullgraph=True`` and exports.
 
-Surrogate derivatives (``alpha`` is the method's sharpness):
+Surrogate derivatives, equal to norse 1.1's ``threshold`` methods (``alpha`` is the method's
+parameter, ``p.alpha``):
 
-=============  ===========================================  =================================
-method         :math:`s'(x)`                                 :math:`s(x)`
-=============  ===========================================  =================================
-``heaviside``  0                                            (no gradient)
-``super``      :math:`1 / (\alpha |x| + 1)^2`               :math:`x / (1 + \alpha |x|)`
-``triangle``   :math:`\alpha \max(0, 1 - |x|)`              :math:`\alpha (c - c|c|/2)`, :math:`c = \mathrm{clamp}(x, -1, 1)`
-``tanh``       :math:`1 - \tanh^2(\alpha x)`                :math:`\tanh(\alpha x) / \alpha`
-``circ``       :math:`\alpha^3 / (x^2 + \alpha^2)^{3/2}`    :math:`\alpha x / \sqrt{x^2 + \alpha^2}`
-``heavi_erfc`` :math:`2 e^{-(\alpha x)^2} / \sqrt{\pi}`     :math:`\operatorname{erf}(\alpha x) / \alpha`
-=============  ===========================================  =================================
-
-These are the derivatives of norse 1.1's ``threshold`` methods, except ``super``: norse 1.1
-ignores ``alpha`` there (its backward is :math:`1/(|x|+1)^2`); we use SuperSpike as published
-(Zenke & Ganguli 2018), where ``alpha`` sets the sharpness.
+==============  ===========================================
+method          :math:`g(x)`
+==============  ===========================================
+``heaviside``   0 (no gradient)
+``super``       :math:`1 / (|x| + 1)^2` (norse 1.1 ignores ``alpha`` here; so do we)
+``triangle``    :math:`\alpha \max(0, 1 - |x|)`
+``tanh``        :math:`1 - \tanh^2(\alpha x)`
+``circ``        :math:`\alpha^3 / (x^2 + \alpha^2)^{3/2}`
+``heavi_erfc``  :math:`2 e^{-(\alpha x)^2} / \sqrt{\pi}`
+``super_alpha`` :math:`1 / (\alpha |x| + 1)^2`, SuperSpike as published (Zenke & Ganguli 2018),
+                where ``alpha`` sets the sharpness: an opt-in, not in norse
+==============  ===========================================
 """
+
+import math
 
 import torch
 from torch import Tensor
 
-THRESHOLD_METHODS = ("heaviside", "super", "triangle", "tanh", "circ", "heavi_erfc")
+THRESHOLD_METHODS = ("heaviside", "super", "triangle", "tanh", "circ", "heavi_erfc", "super_alpha")
 
 
 def heaviside(x: Tensor) -> Tensor:
@@ -53,25 +54,27 @@ def check_threshold_method(method: str, owner: str = "threshold") -> str:
     return method
 
 
-def surrogate_antiderivative(x: Tensor, method: str, alpha: float) -> Tensor:
-    """The function :math:`s(x)` whose derivative is the surrogate gradient of ``method``."""
+def surrogate_derivative(x: Tensor, method: str, alpha: float) -> Tensor:
+    """The surrogate gradient :math:`g(x)` of ``method`` (see the table above)."""
     if method == "super":
-        return x / (1.0 + alpha * x.abs())
+        return 1.0 / (x.abs() + 1.0).pow(2)
+    if method == "super_alpha":
+        return 1.0 / (alpha * x.abs() + 1.0).pow(2)
     if method == "triangle":
-        c = x.clamp(-1.0, 1.0)
-        return alpha * (c - c * c.abs() / 2.0)
+        return alpha * torch.relu(1.0 - x.abs())
     if method == "tanh":
-        return torch.tanh(alpha * x) / alpha
-    if method == "circ":
-        return alpha * x / torch.sqrt(x * x + alpha * alpha)
+        return 1.0 - torch.tanh(alpha * x).pow(2)
+    if method == "circ":  # alpha^3 / (x^2 + alpha^2)^(3/2), evaluated as norse 1.1 does
+        r2 = alpha**2 + x.pow(2)
+        return (-(x.pow(2) / (2 * r2.pow(1.5))) + 1 / (2 * r2.sqrt())) * 2 * alpha
     if method == "heavi_erfc":
-        return torch.erf(alpha * x) / alpha
+        return 2.0 * torch.exp(-(alpha * x).pow(2)) / math.sqrt(math.pi)
     if method == "heaviside":
         return torch.zeros_like(x)
     raise ValueError(
         "threshold: unknown threshold method '"
         + method
-        + "'; expected one of heaviside, super, triangle, tanh, circ, heavi_erfc"
+        + "'; expected one of heaviside, super, triangle, tanh, circ, heavi_erfc, super_alpha"
     )
 
 
@@ -83,8 +86,8 @@ def threshold(x: Tensor, method: str, alpha: float) -> Tensor:
     spikes = heaviside(x)
     if method == "heaviside" or not x.requires_grad:
         return spikes
-    s = surrogate_antiderivative(x, method, alpha)
-    return spikes + (s - s.detach())
+    surrogate = surrogate_derivative(x.detach(), method, alpha)
+    return spikes + (x - x.detach()) * surrogate
 
 
 def sign(x: Tensor, method: str, alpha: float) -> Tensor:

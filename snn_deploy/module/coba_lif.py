@@ -72,11 +72,11 @@ class CobaLIFCell(RecurrentCell):
 
     def initial_state(self, input_tensor: Tensor) -> CobaLIFState:
         """:math:`z = g_e = g_i = 0`, :math:`v = v_\\text{rest}`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return CobaLIFState(z=zeros, v=zeros + self.v_rest.detach(), g_e=zeros, g_i=zeros)
 
     def forward(self, input_tensor: Tensor, state: Optional[CobaLIFState] = None) -> Tuple[Tensor, CobaLIFState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         return coba_lif_step(input_tensor, s, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)

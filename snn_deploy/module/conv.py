@@ -6,6 +6,8 @@ from torch import Tensor, nn
 from torch.nn.common_types import _size_2_t
 from torch.nn.modules.utils import _pair
 
+from snn_deploy.module.lift import check_lifted_input
+
 
 class LConv2d(nn.Conv3d):
     """2-D convolution (no bias) of each step of a ``(T, N, C_in, H, W)`` input, giving
@@ -40,10 +42,11 @@ class LConv2d(nn.Conv3d):
 
     def forward(self, input_tensor: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            if input_tensor.dim() != 5 or input_tensor.shape[2] != self.in_channels:
+            input_tensor = check_lifted_input(self, input_tensor, self.weight.dtype)
+            if input_tensor.dim() != 5 or input_tensor.shape[2] != self.in_channels or input_tensor.shape[0] == 0:
                 raise ValueError(
-                    f"LConv2d: expected an input of shape (time, batch, {self.in_channels}, height, width), "
-                    f"got {tuple(input_tensor.shape)}"
+                    f"LConv2d: expected an input of shape (time, batch, {self.in_channels}, height, width) "
+                    f"with at least one time step, got {tuple(input_tensor.shape)}"
                 )
         output = F.conv3d(
             input_tensor.permute(1, 2, 3, 4, 0),

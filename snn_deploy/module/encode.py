@@ -30,15 +30,27 @@ def _positive_int(value: int, name: str, owner: str) -> int:
 
 
 @torch.jit.unused
-def _check_tensor(module: nn.Module, input_tensor: Any, min_dim: int = 0, layout: str = "") -> None:
+def _check_tensor(
+    module: nn.Module, input_tensor: Any, min_dim: int = 0, layout: str = "", keep_integers: bool = False
+) -> Tensor:
+    """Raise a ``TypeError``/``ValueError`` naming the module unless ``input_tensor`` is a real,
+    non-empty tensor of at least ``min_dim`` dimensions; bool inputs, and integer ones unless
+    ``keep_integers`` (norse's own examples pass integers), come back in the default dtype."""
     owner = type(module).__name__
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input, got {type(input_tensor).__name__}")
+    if input_tensor.is_complex():
+        raise TypeError(f"{owner}: expected a real input, got dtype {input_tensor.dtype}")
+    if input_tensor.dtype == torch.bool or not (input_tensor.is_floating_point() or keep_integers):
+        input_tensor = input_tensor.to(torch.get_default_dtype())
     if input_tensor.dim() < min_dim:
         raise ValueError(
             f"{owner}: expected an input of at least {min_dim} dimensions {layout}, "
             f"got {input_tensor.dim()}-D with shape {tuple(input_tensor.shape)}"
         )
+    if input_tensor.numel() == 0:
+        raise ValueError(f"{owner}: expected a non-empty input, got shape {tuple(input_tensor.shape)}")
+    return input_tensor
 
 
 class _LIFEncoder(LIFParameterFields, NeuronModule):
@@ -65,7 +77,7 @@ class ConstantCurrentLIFEncoder(_LIFEncoder):
 
     def forward(self, input_currents: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            _check_tensor(self, input_currents)
+            input_currents = _check_tensor(self, input_currents)
         return lif_current_encode(input_currents, self.seq_length, self.p, self.dt)
 
 
@@ -78,7 +90,7 @@ class SpikeLatencyLIFEncoder(_LIFEncoder):
 
     def forward(self, input_current: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            _check_tensor(self, input_current)
+            input_current = _check_tensor(self, input_current)
         return spike_latency_encode(lif_current_encode(input_current, self.seq_length, self.p, self.dt))
 
 
@@ -89,7 +101,7 @@ class SpikeLatencyEncoder(nn.Module):
 
     def forward(self, input_spikes: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            _check_tensor(self, input_spikes, 1, "(time, ...)")
+            input_spikes = _check_tensor(self, input_spikes, 1, "(time, ...)", keep_integers=True)
         return spike_latency_encode(input_spikes)
 
 
@@ -123,9 +135,8 @@ class _RandomEncoder(nn.Module):
         self.generator = torch.Generator().manual_seed(seed) if seed is not None else generator
 
     @torch.jit.unused
-    def _eager_generator(self, input_tensor: Any) -> Optional[torch.Generator]:
-        _check_tensor(self, input_tensor)
-        return self.generator
+    def _checked(self, input_tensor: Any) -> Tensor:
+        return _check_tensor(self, input_tensor)
 
     def extra_repr(self) -> str:
         return f"seq_length={self.seq_length}, f_max={self.f_max}, dt={self.dt}"
@@ -142,7 +153,7 @@ class PoissonEncoder(_RandomEncoder):
     def forward(self, x: Tensor) -> Tensor:
         generator: Optional[torch.Generator] = None
         if not torch.jit.is_scripting():
-            generator = self._eager_generator(x)
+            x, generator = self._checked(x), self.generator
         return poisson_encode(x, self.seq_length, self.f_max, self.dt, generator)
 
 
@@ -156,7 +167,7 @@ class SignedPoissonEncoder(_RandomEncoder):
     def forward(self, x: Tensor) -> Tensor:
         generator: Optional[torch.Generator] = None
         if not torch.jit.is_scripting():
-            generator = self._eager_generator(x)
+            x, generator = self._checked(x), self.generator
         return signed_poisson_encode(x, self.seq_length, self.f_max, self.dt, generator)
 
 
@@ -191,7 +202,7 @@ class PopulationEncoder(nn.Module):
 
     def forward(self, input_tensor: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            _check_tensor(self, input_tensor)
+            input_tensor = _check_tensor(self, input_tensor)
         x, centres, scale = population_grid(input_tensor, self.out_features, self.scale)
         return self.kernel(self.distance_function(x, centres) * scale)
 

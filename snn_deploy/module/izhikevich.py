@@ -108,7 +108,7 @@ class _IzhikevichRecurrent(_IzhikevichInitialState):
 
     def initial_step_state(self, input_tensor: Tensor) -> IzhikevichRecurrentState:
         """:math:`z = 0` and the behaviour's initial ``v`` and ``u``, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return IzhikevichRecurrentState(z=zeros, v=zeros + self.initial_v, u=zeros + self.initial_u)
 
     def step(self, input_tensor: Tensor, state: IzhikevichRecurrentState) -> Tuple[Tensor, IzhikevichRecurrentState]:
@@ -133,7 +133,7 @@ class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -146,7 +146,7 @@ class Izhikevich(_IzhikevichFeedForward, NeuronLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -170,7 +170,7 @@ class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
         self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
     ) -> Tuple[Tensor, IzhikevichRecurrentState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -185,7 +185,7 @@ class IzhikevichRecurrent(_IzhikevichRecurrent, RecurrentLayer):
         self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
     ) -> Tuple[Tensor, IzhikevichRecurrentState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

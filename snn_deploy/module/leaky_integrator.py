@@ -58,7 +58,7 @@ class LICell(_LIFeedForward, NeuronCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -71,7 +71,7 @@ class LI(_LIFeedForward, NeuronLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -88,8 +88,7 @@ class LILinearCell(LIParameterFields, NeuronCell):
     ``(batch, input_size)``.
     """
 
-    exact_input_dim = 2
-    input_layout = "(batch, input_size)"
+    input_layout = "(..., input_size)"
 
     def __init__(self, input_size: int, hidden_size: int, p: Optional[LIParameters] = None, dt: float = 0.001):
         super().__init__(p, dt)
@@ -99,12 +98,12 @@ class LILinearCell(LIParameterFields, NeuronCell):
 
     def initial_state(self, input_tensor: Tensor) -> LIState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = input_tensor.new_zeros(list(input_tensor.shape[:-1]) + [self.hidden_size])
         return LIState(v=zeros + self.v_leak.detach(), i=zeros)
 
     def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         return li_step(input_tensor, s, self.input_weights, self.p, self.dt)
 

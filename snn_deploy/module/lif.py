@@ -53,7 +53,7 @@ class _LIFRecurrent(LIFParameterFields):
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return LIFState(z=zeros, v=zeros + self.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
@@ -79,7 +79,7 @@ class LIFCell(_LIFFeedForward, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
     ) -> Tuple[Tensor, LIFFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -94,7 +94,7 @@ class LIF(_LIFFeedForward, NeuronLayer):
         self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
     ) -> Tuple[Tensor, LIFFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -118,7 +118,7 @@ class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -131,7 +131,7 @@ class LIFRecurrent(_LIFRecurrent, RecurrentLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

@@ -72,7 +72,7 @@ class _LIFAdExRecurrent(LIFAdExParameterFields):
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = 0`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return LIFAdExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, a=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFAdExState) -> Tuple[Tensor, LIFAdExState]:
@@ -100,7 +100,7 @@ class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
     ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -115,7 +115,7 @@ class LIFAdEx(_LIFAdExFeedForward, NeuronLayer):
         self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
     ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -137,7 +137,7 @@ class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -150,7 +150,7 @@ class LIFAdExRecurrent(_LIFAdExRecurrent, RecurrentLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

@@ -20,7 +20,9 @@ from snn_deploy.module.snn import NeuronModule, check_call
 
 
 @torch.jit.unused
-def _check_weights(module: "LIFCorrelation", input_weights: Tensor, recurrent_weights: Tensor) -> None:
+def _check_weights(
+    module: "LIFCorrelation", input_tensor: Tensor, input_weights: Tensor, recurrent_weights: Tensor
+) -> None:
     owner = type(module).__name__
     expected = {
         "input_weights": (input_weights, (module.hidden_size, module.input_size)),
@@ -31,6 +33,8 @@ def _check_weights(module: "LIFCorrelation", input_weights: Tensor, recurrent_we
             raise TypeError(f"{owner}: {name} must be a floating-point tensor, got {_describe(weights)}")
         if tuple(weights.shape) != shape:
             raise ValueError(f"{owner}: expected {name} of shape {shape}, got {tuple(weights.shape)}")
+        if weights.dtype != input_tensor.dtype:
+            raise TypeError(f"{owner}: expected {name} of the input's dtype {input_tensor.dtype}, got {weights.dtype}")
 
 
 def _describe(value: object) -> str:
@@ -112,8 +116,8 @@ class LIFCorrelation(NeuronModule):
     ) -> Tuple[Tensor, LIFCorrelationState]:
         """One time step: ``(z, new_state)``; ``state=None`` starts from the initial state."""
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
-            _check_weights(self, input_weights, recurrent_weights)
+            input_tensor = check_call(self, input_tensor, state)
+            _check_weights(self, input_tensor, input_weights, recurrent_weights)
         if state is None:
             return lif_correlation_step(
                 input_tensor, self.initial_state(input_tensor), input_weights, recurrent_weights, self.p, self.dt

@@ -62,7 +62,7 @@ class _LIFExRecurrent(LIFExParameterFields):
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return LIFExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFExState) -> Tuple[Tensor, LIFExState]:
@@ -88,7 +88,7 @@ class LIFExCell(_LIFExFeedForward, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
     ) -> Tuple[Tensor, LIFExFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -103,7 +103,7 @@ class LIFEx(_LIFExFeedForward, NeuronLayer):
         self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
     ) -> Tuple[Tensor, LIFExFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -125,7 +125,7 @@ class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -138,7 +138,7 @@ class LIFExRecurrent(_LIFExRecurrent, RecurrentLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

@@ -57,5 +57,5 @@ class LIFMCRefracRecurrentCell(_LIFMCRefracRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)

@@ -65,7 +65,7 @@ class _LIFRefracRecurrent(LIFRefracParameterFields):
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, :math:`\\rho = 0`, shaped
         ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return LIFRefracState(LIFState(z=zeros, v=zeros + self.p.lif.v_leak.detach(), i=zeros), rho=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFRefracState) -> Tuple[Tensor, LIFRefracState]:
@@ -94,7 +94,7 @@ class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFRefracFeedForwardState] = None
     ) -> Tuple[Tensor, LIFRefracFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -111,5 +111,5 @@ class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)

@@ -96,7 +96,7 @@ class _LSNNRecurrent(LSNNParameterFields):
     def initial_step_state(self, input_tensor: Tensor) -> LSNNState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, :math:`b = v_{\\text{th}}`,
         shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        zeros = self.hidden_zeros(input_tensor)
         return LSNNState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, b=zeros + self.p.v_th.detach())
 
     def step(self, input_tensor: Tensor, state: LSNNState) -> Tuple[Tensor, LSNNState]:
@@ -124,7 +124,7 @@ class LSNNCell(_LSNNFeedForward, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
     ) -> Tuple[Tensor, LSNNFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -139,7 +139,7 @@ class LSNN(_LSNNFeedForward, NeuronLayer):
         self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
     ) -> Tuple[Tensor, LSNNFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:
@@ -162,7 +162,7 @@ class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -175,7 +175,7 @@ class LSNNRecurrent(_LSNNRecurrent, RecurrentLayer):
 
     def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

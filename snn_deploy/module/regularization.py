@@ -27,6 +27,8 @@ class RegularizationCell(nn.Module):
         self.accumulates_voltage = accumulator is voltage_accumulator
 
     def forward(self, z: Tensor, s: Any) -> Tuple[Tensor, Tensor]:
+        if not torch.jit.is_scripting() and not isinstance(z, Tensor):
+            raise TypeError(f"RegularizationCell: expected a tensor of spikes z, got {type(z).__name__}")
         if torch.jit.is_scripting():
             summand = z.sum() if not self.accumulates_voltage else _voltage_of(s)
             state = self.state

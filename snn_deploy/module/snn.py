@@ -26,7 +26,7 @@ How a neuron class is written (the whole pattern; ``lif.py`` is the model to cop
         def forward(self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
                     ) -> Tuple[Tensor, LIFFeedForwardState]:
             if not torch.jit.is_scripting():
-                check_call(self, input_tensor, state)   # ValueError/TypeError naming the class
+                input_tensor = check_call(self, input_tensor, state)   # ValueError/TypeError naming the class
             return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input
@@ -140,8 +140,7 @@ class RecurrentNeuronModule(NeuronModule):
     diagonal is zeroed and masked in every step, so it also receives no gradient (the mask is a
     non-persistent buffer: the state_dict keys are norse's, ``input_weights`` and ``recurrent_weights``)."""
 
-    exact_input_dim = 2
-    input_layout = "(batch, input_size)"
+    input_layout = "(..., input_size)"
 
     def __init__(
         self,
@@ -170,6 +169,10 @@ class RecurrentNeuronModule(NeuronModule):
                 self.recurrent_weights.mul_(mask)
         self.register_buffer("autapse_mask", mask, persistent=False)
 
+    def hidden_zeros(self, input_tensor: Tensor) -> Tensor:
+        """Zeros of shape ``(*input.shape[:-1], hidden_size)``, in the input's dtype and device."""
+        return input_tensor.new_zeros(list(input_tensor.shape[:-1]) + [self.hidden_size])
+
     def masked_recurrent_weights(self) -> Tensor:
         """Recurrent weights with self-connections removed unless ``autapses`` is set."""
         return self.recurrent_weights * self.autapse_mask
@@ -183,50 +186,74 @@ class RecurrentNeuronModule(NeuronModule):
 
 class RecurrentCell(RecurrentNeuronModule, NeuronCell):
     """One Euler step of a recurrent neuron model: ``forward(x_t)`` with ``x_t`` of shape
-    ``(batch, input_size)``; the state carries the last spikes ``z`` of ``hidden_size`` neurons."""
+    ``(batch, input_size)`` (or ``(input_size,)``, or more leading dimensions, as in norse); the
+    state carries the last spikes ``z`` of ``hidden_size`` neurons."""
 
 
 class RecurrentLayer(RecurrentNeuronModule, NeuronLayer):
     """A recurrent neuron model over time: ``forward(x)`` with ``x`` of shape ``(T, batch, input_size)``."""
 
-    exact_input_dim = 3
-    input_layout = "(time, batch, input_size)"
+    min_input_dim = 2
+    input_layout = "(time, ..., input_size)"
 
 
 # ---------------------------------------------------------------------------------------------
 # Input checks (Python side: eager, torch.compile and torch.export; TorchScript skips them)
 
 
-def _check_input(module: nn.Module, input_tensor: Tensor) -> None:
+def _module_dtype(module: nn.Module) -> torch.dtype:
+    """The dtype of the module's floating parameters and buffers (the default dtype if none)."""
+    for tensor in list(module.parameters()) + list(module.buffers()):
+        if tensor.is_floating_point():
+            return tensor.dtype
+    return torch.get_default_dtype()
+
+
+def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
     owner = type(module).__name__
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input, got {type(input_tensor).__name__}")
+    if input_tensor.dtype == torch.bool:  # spikes as booleans, as norse takes them
+        input_tensor = input_tensor.to(_module_dtype(module))
     if not input_tensor.is_floating_point():
-        raise TypeError(f"{owner}: expected a floating-point input, got dtype {input_tensor.dtype}")
+        raise TypeError(f"{owner}: expected a floating-point (or bool) input, got dtype {input_tensor.dtype}")
+    layout = module.input_layout
     if module.exact_input_dim and input_tensor.dim() != module.exact_input_dim:
         raise ValueError(
-            f"{owner}: expected a {module.exact_input_dim}-D input {module.input_layout}, "
+            f"{owner}: expected a {module.exact_input_dim}-D input {layout}, "
             f"got {input_tensor.dim()}-D with shape {tuple(input_tensor.shape)}"
         )
     if input_tensor.dim() < module.min_input_dim:
         raise ValueError(
-            f"{owner}: expected an input of at least {module.min_input_dim} dimensions {module.input_layout}, "
+            f"{owner}: expected an input of at least {module.min_input_dim} dimensions {layout}, "
             f"got {input_tensor.dim()}-D with shape {tuple(input_tensor.shape)}"
         )
+    if isinstance(module, NeuronLayer) and input_tensor.shape[0] == 0:
+        raise ValueError(f"{owner}: expected at least one time step {layout}, got shape {tuple(input_tensor.shape)}")
     input_size = getattr(module, "input_size", None)
     if input_size is not None and input_tensor.shape[-1] != input_size:
         raise ValueError(
             f"{owner}: expected {input_size} input features in the last dimension, "
             f"got {input_tensor.shape[-1]} (input shape {tuple(input_tensor.shape)})"
         )
+    weights = getattr(module, "input_weights", None)
+    if isinstance(weights, Tensor) and input_tensor.dtype != weights.dtype:
+        raise TypeError(
+            f"{owner}: expected an input of the weights' dtype {weights.dtype}, got {input_tensor.dtype} "
+            "(convert the input, or the module with .to(dtype))"
+        )
+    return input_tensor
 
 
 @torch.jit.unused
-def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> None:
-    """Check the input's rank, dtype and features and, if given, the state's structure and shapes;
-    raise a ``TypeError``/``ValueError`` naming the module's class."""
-    _check_input(module, input_tensor)
+def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> Tensor:
+    """Check the input's type, rank, time steps, features and dtype and, if given, the state's
+    structure, shapes (broadcastable to the initial state's, as ``v=p.v_leak``) and dtypes; raise a
+    ``TypeError``/``ValueError`` naming the module's class. Returns the input, with bool spikes
+    converted to the module's dtype."""
+    input_tensor = _check_input(module, input_tensor)
     if state is not None:
         if isinstance(state, (list, tuple)) and not is_namedtuple(state):
             raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
         check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
+    return input_tensor
