@@ -37,8 +37,17 @@ def input_variants(x):
     return variants
 
 
+def map_leaves(state, f):
+    """``state`` with ``f`` applied to its tensors, through NamedTuples and lists (``None`` kept)."""
+    if is_namedtuple(state):
+        return type(state)(*(map_leaves(v, f) for v in state))
+    if isinstance(state, list):
+        return [map_leaves(v, f) for v in state]
+    return state if state is None else f(state)
+
+
 def state_variants(state):
-    leaves = lambda s, f: type(s)(*(leaves(v, f) if is_namedtuple(v) else f(v) for v in s))  # noqa: E731
+    leaves = map_leaves
     return [
         ("state float64", leaves(state, lambda t: t.double())),
         ("state of another batch", leaves(state, lambda t: torch.cat([t, t, t]) if t.dim() else t)),

@@ -91,6 +91,7 @@ def test_recurrent_sequential_keeps_the_layer_states_and_selects_the_output_modu
     v, state = module(x, state)
     torch.testing.assert_close(v, torch.full((1, 3), 3.0, dtype=f64))
     torch.testing.assert_close(state.state[0].v, torch.full((1, 3), 3.0, dtype=f64))
+    x = x.float()
     hidden, state = snn.RecurrentSequential(snn.LIFBoxCell(), nn.Identity(), output_modules=[0, 1])(x)
     assert isinstance(hidden, list) and len(hidden) == 2
     with pytest.raises(ValueError, match="cannot be fed back"):
@@ -117,3 +118,16 @@ def test_recurrent_sequential_runs_compiled_like_eager():
         out_eager, state_eager = module(x, state_eager)
         out_compiled, state_compiled = compiled(x, state_compiled)
         assert torch.equal(out_eager, out_compiled)
+
+
+def test_recurrent_sequential_checks_its_input_and_cache_clearly():
+    module = snn.RecurrentSequential(nn.Linear(3, 3), snn.LIFCell())
+    with pytest.raises(ValueError, match=r"RecurrentSequential: its first layer Linear.* expects 3 features"):
+        module(torch.zeros(2, 4))
+    with pytest.raises(TypeError, match="RecurrentSequential: expected an input of the module's dtype torch.float32"):
+        module(torch.zeros(2, 3, dtype=f64))
+    _, state = module(torch.zeros(2, 3))
+    with pytest.raises(ValueError, match=r"RecurrentSequential: the state's cache \(the fed-back output\) has shape"):
+        module(torch.zeros(1, 3), state)
+    spikes, _ = module(torch.ones(2, 3, dtype=torch.bool))  # bool spikes run in the module's dtype
+    assert spikes.dtype == torch.float32

@@ -1,8 +1,9 @@
 r"""norse 1.1's named threshold functions, in straight-through form (no ``torch.autograd.Function``).
 
 Each returns the forward value of norse's function and, when ``x`` needs a gradient, adds
-:math:`s(x) - \operatorname{detach}(s(x))`, whose gradient is norse's surrogate derivative
-(:func:`snn_deploy.functional.threshold.surrogate_antiderivative` gives :math:`s`):
+:math:`(x - \operatorname{detach}(x)) \operatorname{detach}(g(x))`, zero in the forward pass, whose
+gradient is norse's surrogate derivative :math:`g` (from
+:func:`snn_deploy.functional.threshold.surrogate_derivative`):
 
 ==================  ======================================================  ==========================================
 function            forward value                                           surrogate derivative
@@ -23,22 +24,21 @@ RNG, as norse does, so one seed gives norse's spikes.
 import torch
 from torch import Tensor
 
-from snn_deploy.functional.threshold import heaviside, surrogate_antiderivative
+from snn_deploy.functional.threshold import heaviside, surrogate_derivative
 
 
 def _with_surrogate(value: Tensor, x: Tensor, method: str, alpha: float) -> Tensor:
     """``value`` in the forward pass, with the gradient of ``method``'s surrogate with respect to ``x``."""
     if not x.requires_grad:
         return value
-    s = surrogate_antiderivative(x, method, alpha)
-    return value + (s - s.detach())
+    return value + (x - x.detach()) * surrogate_derivative(x.detach(), method, alpha)
 
 
 def super_fn(x: Tensor, alpha: float = 100.0) -> Tensor:
     r"""SuperSpike as norse 1.1 computes it: :math:`H(x)`, gradient :math:`1/(|x| + 1)^2`.
 
     ``alpha`` is accepted and, as in norse 1.1, has no effect."""
-    return _with_surrogate(heaviside(x), x, "super", 1.0)
+    return _with_surrogate(heaviside(x), x, "super", alpha)
 
 
 def heavi_erfc_fn(x: Tensor, k: float) -> Tensor:

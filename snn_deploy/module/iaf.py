@@ -49,7 +49,7 @@ class IAFCell(IAFParameterFields, NeuronCell):
         self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
     ) -> Tuple[Tensor, IAFFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         return iaf_feed_forward_step(input_tensor, s, self.p, self.dt)
 
@@ -65,7 +65,7 @@ class IAF(IAFParameterFields, NeuronLayer):
         self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
     ) -> Tuple[Tensor, IAFFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

@@ -9,13 +9,25 @@ from torch import Tensor
 
 
 @torch.jit.unused
-def check_float_input(owner: str, input_tensor: Any, min_dim: int, layout: str, features: Optional[int] = None) -> None:
+def check_float_input(
+    owner: str,
+    input_tensor: Any,
+    min_dim: int,
+    layout: str,
+    features: Optional[int] = None,
+    dtype: Optional[torch.dtype] = None,
+) -> None:
     """A floating-point tensor of at least ``min_dim`` dimensions, non-empty, with ``features``
-    entries in the last dimension if given."""
+    entries in the last dimension and the dtype ``dtype`` (the module's weights') if given."""
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input {layout}, got {type(input_tensor).__name__}")
     if not input_tensor.is_floating_point():
         raise TypeError(f"{owner}: expected a floating-point input, got dtype {input_tensor.dtype}")
+    if dtype is not None and input_tensor.dtype != dtype:
+        raise TypeError(
+            f"{owner}: expected an input of the module's dtype {dtype}, got {input_tensor.dtype} "
+            "(convert the input, or the module with .to(dtype))"
+        )
     if input_tensor.dim() < min_dim or input_tensor.numel() == 0:
         raise ValueError(
             f"{owner}: expected a non-empty input of at least {min_dim} dimensions {layout}, "

@@ -40,7 +40,7 @@ class LIBoxCell(LIBoxParameterFields, NeuronCell):
 
     def forward(self, input_tensor: Tensor, state: Optional[LIBoxState] = None) -> Tuple[Tensor, LIBoxState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return li_box_feed_forward_step(
             input_tensor, self.initial_state(input_tensor) if state is None else state, self.p, self.dt
         )

@@ -62,8 +62,8 @@ class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields):
     hidden_size: int
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
-        """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped ``(batch, hidden_size)``."""
-        zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
+        """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped ``(*input.shape[:-1], hidden_size)``."""
+        zeros = self.hidden_zeros(input_tensor)
         v = zeros + self.lif_adex_v_leak.detach()
         return LIFAdExRefracState(LIFAdExState(z=zeros, v=v, i=zeros, a=zeros), rho=zeros)
 
@@ -98,7 +98,7 @@ class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFAdExRefracFeedForwardState] = None
     ) -> Tuple[Tensor, LIFAdExRefracFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         return lif_adex_refrac_feed_forward_step(input_tensor, s, self.p, self.dt)
 
@@ -120,7 +120,7 @@ class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
         self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
     ) -> Tuple[Tensor, LIFAdExRefracState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -135,7 +135,7 @@ class LIFAdExRefracRecurrent(_LIFAdExRefracRecurrent, RecurrentLayer):
         self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
     ) -> Tuple[Tensor, LIFAdExRefracState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         for input_t in input_tensor:

@@ -62,7 +62,7 @@ class LIFBoxCell(LIFBoxParameterFields, NeuronCell):
         self, input_tensor: Tensor, state: Optional[LIFBoxFeedForwardState] = None
     ) -> Tuple[Tensor, LIFBoxFeedForwardState]:
         if not torch.jit.is_scripting():
-            check_call(self, input_tensor, state)
+            input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         z, v = lif_box_integrate(
             input_tensor, s.v, self.tau_mem_inv, self.v_leak, self.v_th, self.method, self.alpha, self.dt

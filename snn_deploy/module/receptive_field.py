@@ -110,7 +110,8 @@ class _ReceptiveFieldConv(nn.Module):
 @torch.jit.unused
 def _check_image(module: "_ReceptiveFieldConv", x: Any) -> None:
     owner = type(module).__name__
-    check_float_input(owner, x, 3, "(batch, channels, height, width)")
+    dtype = next(t.dtype for t in list(module.parameters()) + list(module.buffers()) if t.is_floating_point())
+    check_float_input(owner, x, 3, "(batch, channels, height, width)", dtype=dtype)
     if x.shape[-3] != module.in_channels:
         raise ValueError(
             f"{owner}: expected an input (..., {module.in_channels}, height, width), got shape {tuple(x.shape)}"

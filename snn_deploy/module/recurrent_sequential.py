@@ -4,6 +4,7 @@ from typing import Any, List, NamedTuple, Optional, Tuple, Union
 
 from torch import Tensor, nn
 
+from snn_deploy.module.lift import _floating_dtype, check_lifted_input
 from snn_deploy.module.sequential import SequentialState, is_stateful
 
 
@@ -49,6 +50,7 @@ class RecurrentSequential(nn.Module):
     def forward(
         self, input_tensor: Tensor, state: Optional[RecurrentSequentialState] = None
     ) -> Tuple[Any, RecurrentSequentialState]:
+        input_tensor = self._check_input(input_tensor)
         layer_states: List[Optional[Any]] = [None] * len(self.module)
         if state is not None:
             if not isinstance(state, RecurrentSequentialState):
@@ -59,6 +61,7 @@ class RecurrentSequential(nn.Module):
                     "list) cannot be fed back"
                 )
             if state.cache is not None:
+                _check_cache(state.cache, input_tensor)
                 input_tensor = input_tensor + state.cache
             if state.state is not None:
                 layer_states = list(state.state)
@@ -76,8 +79,41 @@ class RecurrentSequential(nn.Module):
         outputs = [hidden[index] for index in self.output_modules]
         return outputs, RecurrentSequentialState(outputs, layer_states)
 
+    def _check_input(self, input_tensor: Any) -> Tensor:
+        """A floating tensor of the layers' dtype (bool spikes converted to it) that the first layer,
+        if a linear map or a convolution, accepts."""
+        input_tensor = check_lifted_input(self, input_tensor, _floating_dtype(self))
+        first = self.module[0] if len(self.module) > 0 else None
+        if isinstance(first, nn.Linear) and (input_tensor.dim() == 0 or input_tensor.shape[-1] != first.in_features):
+            raise ValueError(
+                f"RecurrentSequential: its first layer {first} expects {first.in_features} features in the "
+                f"last dimension, got an input of shape {tuple(input_tensor.shape)}"
+            )
+        if isinstance(first, nn.modules.conv._ConvNd):
+            spatial = first.weight.dim() - 2
+            if (
+                input_tensor.dim() not in (spatial + 1, spatial + 2)
+                or input_tensor.shape[-spatial - 1] != first.in_channels
+            ):
+                raise ValueError(
+                    f"RecurrentSequential: its first layer {first} expects an input of shape ([batch,] "
+                    f"{first.in_channels}, {spatial} spatial dimensions), got {tuple(input_tensor.shape)}"
+                )
+        return input_tensor
+
     def __prepare_scriptable__(self) -> nn.Module:
         raise TypeError(
             "RecurrentSequential cannot be scripted: TorchScript cannot type its state, a NamedTuple "
             "holding the states of arbitrary layers; use torch.compile, or script its layers"
+        )
+
+
+def _check_cache(cache: Any, input_tensor: Tensor) -> None:
+    """The fed-back output must be a tensor of the input's shape and dtype (norse stacks the two)."""
+    if not isinstance(cache, Tensor):
+        raise TypeError(f"RecurrentSequential: expected the state's cache to be a tensor, got {type(cache).__name__}")
+    if cache.shape != input_tensor.shape or cache.dtype != input_tensor.dtype:
+        raise ValueError(
+            f"RecurrentSequential: the state's cache (the fed-back output) has shape {tuple(cache.shape)} and "
+            f"dtype {cache.dtype}; the input has shape {tuple(input_tensor.shape)} and dtype {input_tensor.dtype}"
         )
