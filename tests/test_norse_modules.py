@@ -159,3 +159,49 @@ def test_temporal_receptive_field_loads_a_norse_checkpoint_and_matches_its_run()
     assert set(module.state_dict()) == {"ps"}
     output, _ = run_cell(module, "TemporalReceptiveField")
     torch.testing.assert_close(output, REFERENCE["TemporalReceptiveField/output"], rtol=1e-6, atol=1e-6)
+
+
+def gradient_of_run(module, x, steps):
+    """The input gradient of the summed outputs (and first state field, when a tensor) of ``steps`` steps,
+    as the fixture script computes it with norse."""
+    x = x.clone().requires_grad_(True)
+    state, total = None, 0.0
+    for t in range(steps):
+        out, state = module(x[t], state)
+        total = total + out.sum() + state[0].sum() if isinstance(state[0], torch.Tensor) else total + out.sum()
+    (grad,) = torch.autograd.grad(total, x)
+    return grad
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("LIFBoxCell", snn.LIFBoxCell),
+        ("IAFCell", snn.IAFCell),
+        ("LIBoxCell", snn.LIBoxCell),
+        ("LIFAdExRefracCell", snn.LIFAdExRefracCell),
+        ("LIFAdExRefracRecurrentCell", lambda: snn.LIFAdExRefracRecurrentCell(3, 4)),
+    ],
+)
+def test_default_surrogate_gradients_equal_norse(name, make):
+    module = make()
+    module.load_state_dict(state_dict(f"gradient/{name}"), strict=True)
+    grad = gradient_of_run(module, REFERENCE[f"gradient/{name}/input"], 6)
+    expected = REFERENCE[f"gradient/{name}/grad"]
+    assert expected.abs().sum() > 0
+    torch.testing.assert_close(grad, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_refractory_recurrent_layer_and_receptive_field_gradients_equal_norse():
+    layer = snn.LIFRefracRecurrent(3, 4)
+    layer.load_state_dict(state_dict("gradient/LIFRefracRecurrent"), strict=True)
+    x = REFERENCE["gradient/LIFRefracRecurrent/input"].clone().requires_grad_(True)
+    z, state = layer(x)
+    (grad,) = torch.autograd.grad(z.sum() + state.lif.v.sum(), x)
+    torch.testing.assert_close(grad, REFERENCE["gradient/LIFRefracRecurrent/grad"], rtol=1e-6, atol=1e-6)
+    rows = torch.tensor([[1.0, 0.5, 1.0, 0.0, 0.0], [2.0, 0.3, 0.5, 1.0, 0.0]])
+    spatial = snn.SpatialReceptiveField2d(1, 5, rows)
+    (grad,) = torch.autograd.grad(
+        (spatial(REFERENCE["gradient/SpatialReceptiveField2d/input"]) ** 2).sum(), spatial.rf_parameters
+    )
+    torch.testing.assert_close(grad, REFERENCE["gradient/SpatialReceptiveField2d/grad"], rtol=1e-4, atol=1e-5)
