@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test export bench bench-quick clean
+.PHONY: test test-fast export bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed: pyproject.toml
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# A representative subset for the edit-test loop (tests marked slow left out; see tests/conftest.py).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"
 
 # Train (unless checkpointed), export, validate and serve the example networks; see export_examples/.
 export: $(VENV)/.installed
