@@ -1,5 +1,5 @@
 # Every target builds its own environment in .venv on first use.
-# torch is pinned to the release whose CPU wheel lies on this machine's disk (see README).
+# torch is pinned to one release (TORCH_SPEC=... picks another; see README).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
