@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from snn_deploy.errors import SnnDeployError
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
+from snn_deploy.serve.cli import SERVE_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ COMMANDS: Dict[str, Command] = {
     ),
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
+COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})
 
 
 def parser() -> argparse.ArgumentParser:
