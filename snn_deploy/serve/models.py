@@ -87,6 +87,9 @@ class ServedModel:
             steps = f"{_port_shape(port.shape)} (one step) or [T, ...] of that" if self.is_step else None
             expected = steps or f"{_port_shape([None, *port.shape[1:]])} (T a multiple of {self.session.time_steps})"
             raise ProtocolError(400, f"input '{port.name}': expected shape {expected}, got {list(x.shape)}")
+        steps = self.session.time_steps
+        if self.session.signature.is_sequence and x.shape[0] % steps:
+            raise ProtocolError(400, f"input '{port.name}': the length {x.shape[0]} is not a multiple of T={steps}")
         axis = port.batch_axis + (0 if single else 1) if self.is_step else port.batch_axis
         return x, single, int(x.shape[axis])
 
