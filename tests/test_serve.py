@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import tritonclient.http as triton
 from runtime_models import FEATURES
-from serve_helpers import ServerProcess, infer_body
+from serve_helpers import infer_body
 
 from snn_deploy import runtime
+from snn_deploy.serve.process import ServerProcess
 
 STREAMS, STEPS = 64, 100
 
@@ -27,7 +28,7 @@ def paths(artifacts):
 
 @pytest.fixture(scope="module")
 def server(paths):
-    process = ServerProcess([paths["step"], f"whole={paths['sequence']}"], "--max-sequences", "100")
+    process = ServerProcess([paths["step"], f"whole={paths['sequence']}"], "--max-sequences", "100", block_torch=True)
     yield process
     clean, logs = process.stop()
     assert clean and [entry["message"] for entry in logs].count("stopped") == 1
@@ -209,7 +210,7 @@ def test_unknown_route_and_model_metadata_errors(server):
 
 
 def test_sequence_limit_answers_503(paths):
-    process = ServerProcess([paths["step"]], "--max-sequences", "2", "--sequence-timeout", "600")
+    process = ServerProcess([paths["step"]], "--max-sequences", "2", "--sequence-timeout", "600", block_torch=True)
     try:
         step = np.ones((1, FEATURES), np.float32)
         url = "/v2/models/onnx_step/infer"
@@ -226,7 +227,7 @@ def test_sequence_limit_answers_503(paths):
 
 
 def test_idle_sequence_is_evicted(paths):
-    process = ServerProcess([paths["step"]], "--sequence-timeout", "0.2")
+    process = ServerProcess([paths["step"]], "--sequence-timeout", "0.2", block_torch=True)
     try:
         step = np.ones((1, FEATURES), np.float32)
         url = "/v2/models/onnx_step/infer"
@@ -247,7 +248,7 @@ def test_idle_sequence_is_evicted(paths):
 def test_sigterm_during_load_answers_every_accepted_request(paths):
     """Streams keep sending while the server gets SIGTERM: every request the server accepted was
     answered (its final log line counts them), and it exits cleanly."""
-    process = ServerProcess([paths["step"]])
+    process = ServerProcess([paths["step"]], block_torch=True)
     answered = [0] * 8
     started = threading.Event()
 

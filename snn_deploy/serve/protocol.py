@@ -171,3 +171,44 @@ def encode_response(
     if not chunks:
         return header, None
     return header + b"".join(chunks), len(header)
+
+
+def encode_request(
+    input_name: str, x: np.ndarray, output_name: str, parameters: Dict[str, Any]
+) -> Tuple[bytes, Dict[str, str]]:
+    """A client's binary infer request for one input (the output asked for as raw bytes too):
+    the body and its headers."""
+    raw = np.ascontiguousarray(x).tobytes()
+    header = {
+        "inputs": [
+            {
+                "name": input_name,
+                "shape": list(x.shape),
+                "datatype": datatype(x.dtype),
+                "parameters": {"binary_data_size": len(raw)},
+            }
+        ],
+        "outputs": [{"name": output_name, "parameters": {"binary_data": True}}],
+        "parameters": parameters,
+    }
+    text = json.dumps(header).encode()
+    headers = {"Content-Type": "application/octet-stream", HEADER_LENGTH: str(len(text))}
+    return text + raw, headers
+
+
+def decode_response(body: bytes, header_length: Optional[str]) -> Dict[str, np.ndarray]:
+    """The output arrays of a response, JSON or binary."""
+    split = len(body) if header_length is None else int(header_length)
+    response, binary, offset = json.loads(body[:split]), body[split:], 0
+    arrays = {}
+    for tensor in response["outputs"]:
+        dtype = np.dtype(DATATYPES[tensor["datatype"]])
+        size = tensor.get("parameters", {}).get("binary_data_size")
+        if size is None:
+            arrays[tensor["name"]] = np.asarray(tensor["data"], dtype).reshape(tensor["shape"])
+        else:
+            arrays[tensor["name"]] = np.frombuffer(binary, dtype, size // dtype.itemsize, offset).reshape(
+                tensor["shape"]
+            )
+            offset += size
+    return arrays
