@@ -16,6 +16,7 @@ from runtime_models import FEATURES
 from serve_helpers import infer_body
 
 from snn_deploy import runtime
+from snn_deploy.cli import main
 from snn_deploy.serve.process import ServerProcess
 
 STREAMS, STEPS = 64, 100
@@ -178,9 +179,9 @@ BAD_REQUESTS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_REQUESTS))
-def test_bad_request_answers_protocol_error_and_server_goes_on(server, case):
-    model, payload, status, message = BAD_REQUESTS[case]
+@pytest.mark.parametrize("bad", sorted(BAD_REQUESTS))
+def test_bad_request_answers_protocol_error_and_server_goes_on(server, bad):
+    model, payload, status, message = BAD_REQUESTS[bad]
     errors_before = server.metric("snn_infer_errors_total", model=model if model != "nope" else "", status=str(status))
     answer = server.post(f"/v2/models/{model}/infer", payload)
     assert answer[0] == status and message in answer[1]["error"], answer
@@ -278,3 +279,13 @@ def test_sigterm_during_load_answers_every_accepted_request(paths):
     stopped = [entry for entry in logs if entry["message"] == "stopped"]
     assert clean and len(stopped) == 1
     assert stopped[0]["accepted"] == stopped[0]["answered"] == sum(answered)
+
+
+def test_serve_command_refuses_archives_and_bad_options(artifacts, capsys):
+    assert main(["serve", str(artifacts.path("torchscript", "step"))]) == 1
+    assert "ONNX artifacts only" in capsys.readouterr().err
+    assert main(["serve", str(artifacts.path("onnx", "step")), "--max-batch-size", "0"]) == 1
+    assert "max_batch_size: got 0" in capsys.readouterr().err
+    step = str(artifacts.path("onnx", "step"))
+    assert main(["serve", step, f"onnx_step={step}"]) == 1
+    assert "two artifacts are named 'onnx_step'" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
-from snn_deploy.benchmarks.serving import SERVING_TABLE_HEADER, format_serving_row, serving_benchmark
+from snn_deploy.benchmarks.serving import print_serving_benchmark
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.runtime import retain_freed_memory
 
@@ -60,14 +60,7 @@ def main(argv=None) -> int:
     names = args.workloads.split(",")
     results = run_suite([n for n in names if n != "SERVE"], args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
-    if "SERVE" in names:
-        print("\nSERVE: W4 step artifact behind snn-deploy serve, 64 client streams at batch 1 over loopback")
-        print(SERVING_TABLE_HEADER)
-        serving = serving_benchmark(args.quick)
-        for result in serving:
-            print(format_serving_row(result), flush=True)
-        print(f"dynamic batching / batching off: {serving[0].steps_per_s / serving[1].steps_per_s:.2f}x steps/s")
-        results += serving
+    serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
     exports = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:
@@ -76,8 +69,8 @@ def main(argv=None) -> int:
         for export in export_scaling(steps):
             print(format_export_row(export), flush=True)
             exports.append(export)
-    append_results([*results, *exports], args.results, device, args.quick, allocator)
-    print(f"\nappended {len(results) + len(exports)} results to {args.results}")
+    append_results([*results, *serving, *exports], args.results, device, args.quick, allocator)
+    print(f"\nappended {len(results) + len(serving) + len(exports)} results to {args.results}")
     return 0
 
 

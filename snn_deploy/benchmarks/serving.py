@@ -143,3 +143,19 @@ def format_serving_row(result: ServingResult) -> str:
         f"{result.p50_ms:>6.2f}  {result.p99_ms:>6.2f}  {result.mean_batch:>10.1f}  {result.model_step_ms:>13.3f}  "
         f"{result.overhead_ms:>11.2f}"
     )
+
+
+def print_serving_benchmark(quick: bool, streams: int = 64) -> List[ServingResult]:
+    """Run :func:`serving_benchmark` and print its table; a failure (no serve extra, say) is
+    printed and gives no results, as for the suite's backends."""
+    print(f"\nSERVE: the W4 step artifact behind snn-deploy serve, {streams} client streams at batch 1 over loopback")
+    try:
+        results = serving_benchmark(quick, streams)
+    except Exception as error:
+        print(f"SERVE: FAILED: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
+        return []
+    print(SERVING_TABLE_HEADER)
+    for result in results:
+        print(format_serving_row(result))
+    print(f"dynamic batching / batching off: {results[0].steps_per_s / results[1].steps_per_s:.2f}x aggregate steps/s")
+    return results

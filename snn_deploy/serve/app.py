@@ -168,7 +168,8 @@ class InferenceServer:
         if response.status_code != 200:
             self.metrics.errors.labels(label, str(response.status_code)).inc()
             LOGGER.info(
-                "refused", extra={"model": label, "status": response.status_code, "error": response.body.decode()}
+                "refused",
+                extra={"model": label, "status": response.status_code, "error": bytes(response.body).decode()},
             )
         self.metrics.latency.labels(label).observe(time.perf_counter() - start)
         self.answered += 1

@@ -57,7 +57,7 @@ def _without_batch(name: str, shape: Sequence[Optional[int]]) -> List[int]:
         raise ArtifactError(
             f"'{name}' has shape {list(shape)}: Triton batches along the first axis, which must be the only free one"
         )
-    return list(shape[1:])
+    return [size for size in shape[1:] if size is not None]
 
 
 def _initial_state(model: ServedModel, folder: Path) -> List[str]:
