@@ -18,6 +18,7 @@ from serve_helpers import infer_body
 from snn_deploy import runtime
 from snn_deploy.cli import main
 from snn_deploy.serve.process import ServerProcess
+from snn_deploy.serve.protocol import HEADER_LENGTH, decode_response, encode_request
 
 STREAMS, STEPS = 64, 100
 
@@ -115,6 +116,35 @@ def test_concurrent_streams_equal_serial_runs(server, paths):
     calls = server.metric("snn_step_batch_size_count", model="onnx_step") - calls_before
     assert calls < STREAMS * STEPS, "no two steps were batched together"
     assert server.metric("snn_live_sequences", model="onnx_step") == 0
+    assert server.metric("snn_infer_latency_seconds_count", model="onnx_step") >= STREAMS * STEPS
+
+
+def test_streams_of_different_batch_sizes_batch_together_exactly(server, paths):
+    """Concurrent streams of 1, 2 and 3 samples: state rows of different counts gathered into one
+    call and scattered back; each stream equals its own run."""
+    session = runtime.load(paths["step"])
+    xs = [_inputs((20, 1 + stream % 3, FEATURES), seed=500 + stream) * 1.5 for stream in range(12)]
+    outputs: List[List[np.ndarray]] = [[] for _ in xs]
+
+    def drive(stream: int) -> None:
+        with triton.InferenceServerClient(server.url) as connection:
+            for t, x_t in enumerate(xs[stream]):
+                result = connection.infer(
+                    "onnx_step",
+                    [_input(x_t)],
+                    sequence_id=f"mixed-{stream}",
+                    sequence_start=t == 0,
+                    sequence_end=t == 19,
+                )
+                outputs[stream].append(result.as_numpy("output"))
+
+    threads = [threading.Thread(target=drive, args=(stream,)) for stream in range(len(xs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for stream, x in enumerate(xs):
+        np.testing.assert_array_equal(np.stack(outputs[stream]), session.run(x)[0], err_msg=f"stream {stream}")
 
 
 def test_a_few_steps_per_request_and_state_carried(server, paths):
@@ -289,3 +319,28 @@ def test_serve_command_refuses_archives_and_bad_options(artifacts, capsys):
     step = str(artifacts.path("onnx", "step"))
     assert main(["serve", step, f"onnx_step={step}"]) == 1
     assert "two artifacts are named 'onnx_step'" in capsys.readouterr().err
+
+
+def test_binary_tensor_extension_errors_and_round_trip(server, paths):
+    """Raw requests with Inference-Header-Content-Length: a good one answers in binary, a size
+    that does not match the shape or a header length beyond the body gets 400."""
+    x = _inputs((4, 2, FEATURES), seed=3)
+    body, headers = encode_request("input", x, "output", {})
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+
+    def post(payload: bytes, header_length: str):
+        connection.request("POST", "/v2/models/whole/infer", payload, {**headers, HEADER_LENGTH: header_length})
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader(HEADER_LENGTH)
+
+    status, answer, length = post(body, headers[HEADER_LENGTH])
+    assert status == 200 and length is not None
+    expected, _ = runtime.load(paths["sequence"]).run(x)
+    np.testing.assert_array_equal(decode_response(answer, length)["output"], expected)
+    status, answer, _ = post(body[:-4], headers[HEADER_LENGTH])
+    assert status == 400 and "binary_data_size 160" in json.loads(answer)["error"]
+    status, answer, _ = post(body, str(len(body) + 1))
+    assert status == 400 and "does not fit a body" in json.loads(answer)["error"]
+    status, answer, _ = post(body, "x")
+    assert status == 400 and "expected an integer" in json.loads(answer)["error"]
+    connection.close()
