@@ -164,6 +164,21 @@ def test_a_few_steps_per_request_and_state_carried(server, paths):
     np.testing.assert_array_equal(np.concatenate([outputs[0], outputs[1][None], outputs[2]]), expected)
 
 
+def test_sequence_artifact_carries_state_across_requests(server, paths):
+    """On a sequence artifact (T=4) a stateful stream sends T steps per request."""
+    x = _inputs((12, 1, FEATURES), seed=11) * 2
+    outputs = []
+    for i in range(3):
+        parameters = {"sequence_id": 77, "sequence_start": i == 0, "sequence_end": i == 2}
+        status, body = server.post("/v2/models/whole/infer", infer_body(x[4 * i : 4 * i + 4], **parameters))
+        assert status == 200, body
+        outputs.append(np.asarray(body["outputs"][0]["data"], np.float32).reshape(4, 1, 3))
+    session = runtime.load(paths["sequence"])
+    expected, _ = session.run(x)
+    np.testing.assert_array_equal(np.concatenate(outputs), expected)
+    assert not np.array_equal(session.run(x[4:8])[0], expected[4:8])  # the carried state matters
+
+
 def _good_request(server) -> None:
     status, body = server.post("/v2/models/whole/infer", infer_body(np.ones((4, 1, FEATURES), np.float32)))
     assert status == 200 and body["outputs"][0]["shape"] == [4, 1, 3]

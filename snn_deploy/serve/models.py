@@ -60,7 +60,7 @@ class ServedModel:
         metadata["parameters"] = {
             "mode": self.session.mode,
             "time_steps": self.session.time_steps,
-            "stateful": self.is_step and bool(signature.states),
+            "stateful": bool(signature.states),
             "state": [state.path for state in signature.states],
         }
         return metadata
