@@ -1,7 +1,7 @@
 """``from_nir``: a NIR graph (or ``.nir`` file) as a :class:`NIRGraphModule`."""
 
 import os
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import nir
 import numpy as np
@@ -14,11 +14,13 @@ from snn_deploy.nir.graph_walk import FlatGraph, flatten_graph
 from snn_deploy.nir.node_import import ImportedNode, import_node
 
 
-def _input_shape(flat: FlatGraph) -> List[int]:
+def _input_shape(flat: FlatGraph, given: Optional[Sequence[int]]) -> List[int]:
+    if given is not None:
+        return [int(size) for size in given]
     node = flat.nodes[flat.input_name]
     shape = (node.input_type or {}).get("input")
     if shape is None:
-        raise node_error(flat.input_name, node, "has no input_type: the shape of one input sample is needed")
+        raise node_error(flat.input_name, node, "has no input_type: pass input_shape, the shape of one input sample")
     return [int(size) for size in np.asarray(shape).ravel()]
 
 
@@ -75,9 +77,15 @@ def _time_step(graph: nir.NIRGraph, dt: Optional[float]) -> float:
     return dt
 
 
-def from_nir(graph_or_path: Union[nir.NIRGraph, "os.PathLike[str]", str], dt: Optional[float] = None) -> NIRGraphModule:
+def from_nir(
+    graph_or_path: Union[nir.NIRGraph, "os.PathLike[str]", str],
+    dt: Optional[float] = None,
+    input_shape: Optional[Sequence[int]] = None,
+) -> NIRGraphModule:
     """Import a NIR graph, or read a ``.nir`` file, as a module run by Euler steps of ``dt`` seconds
     (``None``: the graph's ``metadata["dt"]``, written by :func:`~snn_deploy.nir.to_nir`).
+    ``input_shape`` (one sample, no time or batch axis) replaces the ``Input`` node's type, for
+    graphs whose exporter stored the batch axis there (norse 1.1 writes ``[1, features]``).
 
     The module is a sequence model: ``forward(x, state=None) -> (y, state)`` with ``x`` of shape
     ``(T, batch, *input_shape)``; see :class:`NIRGraphModule` and, for the discretization,
@@ -87,7 +95,7 @@ def from_nir(graph_or_path: Union[nir.NIRGraph, "os.PathLike[str]", str], dt: Op
     graph = graph_or_path if isinstance(graph_or_path, nir.NIRNode) else read(graph_or_path)
     dt = _time_step(graph, dt)
     flat = flatten_graph(graph)
-    input_shape = _input_shape(flat)
+    input_shape = _input_shape(flat, input_shape)
     imported = {name: import_node(name, flat.nodes[name], dt) for name in flat.order}
     shapes = _shapes(flat, imported, input_shape)
     index = {name: k for k, name in enumerate(flat.order)}
