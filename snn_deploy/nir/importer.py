@@ -10,8 +10,8 @@ import torch
 from snn_deploy.nir.errors import NIRError, node_error
 from snn_deploy.nir.files import read
 from snn_deploy.nir.graph_module import NIRGraphModule
-from snn_deploy.nir.graph_walk import FlatGraph, flatten_graph
-from snn_deploy.nir.node_import import ImportedNode, import_node
+from snn_deploy.nir.graph_walk import STATEFUL_TYPES, FlatGraph, flatten_graph
+from snn_deploy.nir.node_import import ImportedNode, Target, import_node
 
 
 def _input_shape(flat: FlatGraph, given: Optional[Sequence[int]]) -> List[int]:
@@ -24,7 +24,9 @@ def _input_shape(flat: FlatGraph, given: Optional[Sequence[int]]) -> List[int]:
     return [int(size) for size in np.asarray(shape).ravel()]
 
 
-def _shapes(flat: FlatGraph, imported: Dict[str, ImportedNode], input_shape: List[int]) -> Dict[str, List[int]]:
+def _shapes(
+    flat: FlatGraph, imported: Dict[str, ImportedNode], input_shape: List[int], dtype: torch.dtype
+) -> Dict[str, List[int]]:
     """Each node's per-sample input and output shape, from steps on a batch of one on the inputs
     whose shape is known so far (all inputs of a node share one shape), repeated until every node
     has one: a cycle's nodes wait for the shape that enters the cycle."""
@@ -35,7 +37,7 @@ def _shapes(flat: FlatGraph, imported: Dict[str, ImportedNode], input_shape: Lis
             if name in outputs:
                 continue
             if name == flat.input_name:
-                inputs = [torch.zeros([1] + input_shape)]
+                inputs = [torch.zeros([1] + input_shape, dtype=dtype)]
             else:
                 inputs = [outputs[s] for s, t in flat.edges if t == name and s in outputs]
                 if not inputs:
@@ -63,9 +65,12 @@ def _step_shape(flat: FlatGraph, name: str, module: torch.nn.Module, inputs: Lis
     return output, list(total.shape[1:])
 
 
-def _time_step(graph: nir.NIRGraph, dt: Optional[float]) -> float:
+def _time_step(graph: nir.NIRGraph, flat: FlatGraph, dt: Optional[float]) -> float:
+    """``dt``, else the graph's ``metadata["dt"]``; a graph without dynamics needs none (0.001)."""
     if dt is None:
         dt = (getattr(graph, "metadata", None) or {}).get("dt")
+        if dt is None and not any(isinstance(node, STATEFUL_TYPES) for node in flat.nodes.values()):
+            dt = 0.001
         if dt is None:
             raise NIRError("the graph records no time step: pass dt (seconds per Euler step)")
     try:
@@ -81,11 +86,13 @@ def from_nir(
     graph_or_path: Union[nir.NIRGraph, "os.PathLike[str]", str],
     dt: Optional[float] = None,
     input_shape: Optional[Sequence[int]] = None,
+    dtype: Optional[torch.dtype] = None,
 ) -> NIRGraphModule:
     """Import a NIR graph, or read a ``.nir`` file, as a module run by Euler steps of ``dt`` seconds
     (``None``: the graph's ``metadata["dt"]``, written by :func:`~snn_deploy.nir.to_nir`).
     ``input_shape`` (one sample, no time or batch axis) replaces the ``Input`` node's type, for
     graphs whose exporter stored the batch axis there (norse 1.1 writes ``[1, features]``).
+    Parameters are made in ``dtype`` (default: torch's default dtype) from NIR's arrays.
 
     The module is a sequence model: ``forward(x, state=None) -> (y, state)`` with ``x`` of shape
     ``(T, batch, *input_shape)``; see :class:`NIRGraphModule` and, for the discretization,
@@ -93,11 +100,12 @@ def from_nir(
     :class:`~snn_deploy.nir.errors.NIRError` naming the node, its type and what is missing.
     """
     graph = graph_or_path if isinstance(graph_or_path, nir.NIRNode) else read(graph_or_path)
-    dt = _time_step(graph, dt)
     flat = flatten_graph(graph)
+    dt = _time_step(graph, flat, dt)
     input_shape = _input_shape(flat, input_shape)
-    imported = {name: import_node(name, flat.nodes[name], dt) for name in flat.order}
-    shapes = _shapes(flat, imported, input_shape)
+    target = Target(dt, dtype or torch.get_default_dtype())
+    imported = {name: import_node(name, flat.nodes[name], target) for name in flat.order}
+    shapes = _shapes(flat, imported, input_shape, target.dtype)
     index = {name: k for k, name in enumerate(flat.order)}
     delayed_sources = [name for name in flat.order if any(s == name for s, _ in flat.delayed)]
     delayed_slot = {name: 1 + k for k, name in enumerate(delayed_sources)}

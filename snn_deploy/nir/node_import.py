@@ -16,6 +16,7 @@ graph written by :func:`snn_deploy.nir.to_nir`, whose ``w_in`` is :math:`\tau_\t
 no multiplication is made, so a round trip is bit-identical. Per-neuron arrays stay arrays.
 """
 
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
 import nir
@@ -32,6 +33,14 @@ from snn_deploy.nir.errors import node_error
 
 # A factor within this relative distance of 1 is float64 rounding of tau_syn/dt * dt/tau_syn.
 UNIT_TOLERANCE = 8 * np.finfo(np.float64).eps
+
+
+@dataclass(frozen=True)
+class Target:
+    """What every node is imported for: the Euler step ``dt`` in seconds and the parameters' dtype."""
+
+    dt: float
+    dtype: torch.dtype
 
 
 class ImportedNode:
@@ -52,8 +61,8 @@ def _float_array(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
     return array
 
 
-def _tensor(array: np.ndarray) -> Tensor:
-    return torch.as_tensor(array, dtype=torch.get_default_dtype()).clone()
+def _tensor(array: np.ndarray, target: Target) -> Tensor:
+    return torch.as_tensor(array, dtype=target.dtype).clone()
 
 
 def _positive(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
@@ -63,55 +72,56 @@ def _positive(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
     return array
 
 
-def _input_scale(factor: np.ndarray) -> Optional[Tensor]:
+def _input_scale(factor: np.ndarray, target: Target) -> Optional[Tensor]:
     """``None`` when ``factor`` is 1 everywhere to float64 rounding, else the factor as a tensor."""
     if np.all(np.abs(factor - 1.0) <= UNIT_TOLERANCE):
         return None
-    return _tensor(factor)
+    return _tensor(factor, target)
 
 
-def _synapse(name: str, node: nir.NIRNode, dt: float) -> Tuple[np.ndarray, Optional[Tensor]]:
+def _synapse(name: str, node: nir.NIRNode, target: Target) -> Tuple[np.ndarray, Optional[Tensor]]:
     """``tau_syn`` and the input factor :math:`r w_\\text{in} \\Delta t / \\tau_\\text{syn}`."""
     tau_syn = _positive(name, node, "tau_syn")
-    factor = _float_array(name, node, "r") * _float_array(name, node, "w_in") * (dt / tau_syn)
-    return tau_syn, _input_scale(factor)
+    factor = _float_array(name, node, "r") * _float_array(name, node, "w_in") * (target.dt / tau_syn)
+    return tau_syn, _input_scale(factor, target)
 
 
-def _cuba_lif(name: str, node: nir.CubaLIF, dt: float) -> ImportedNode:
-    tau_syn, scale = _synapse(name, node, dt)
+def _cuba_lif(name: str, node: nir.CubaLIF, target: Target) -> ImportedNode:
+    tau_syn, scale = _synapse(name, node, target)
     v_reset = node.v_reset if node.v_reset is not None else np.zeros_like(node.v_threshold)
     p = LIFParameters(
-        tau_syn_inv=_tensor(1.0 / tau_syn),
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem")),
-        v_leak=_tensor(_float_array(name, node, "v_leak")),
-        v_th=_tensor(_float_array(name, node, "v_threshold")),
-        v_reset=_tensor(np.asarray(v_reset, dtype=np.float64)),
+        tau_syn_inv=_tensor(1.0 / tau_syn, target),
+        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem"), target),
+        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
+        v_th=_tensor(_float_array(name, node, "v_threshold"), target),
+        v_reset=_tensor(np.asarray(v_reset, dtype=np.float64), target),
     )
-    return ImportedNode(nodes.CubaLIFNode(LIFCell(p, dt=dt), scale), ["v", "i"])
+    return ImportedNode(nodes.CubaLIFNode(LIFCell(p, dt=target.dt), scale), ["v", "i"])
 
 
-def _cuba_li(name: str, node: nir.CubaLI, dt: float) -> ImportedNode:
-    tau_syn, scale = _synapse(name, node, dt)
+def _cuba_li(name: str, node: nir.CubaLI, target: Target) -> ImportedNode:
+    tau_syn, scale = _synapse(name, node, target)
     p = LIParameters(
-        tau_syn_inv=_tensor(1.0 / tau_syn),
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem")),
-        v_leak=_tensor(_float_array(name, node, "v_leak")),
+        tau_syn_inv=_tensor(1.0 / tau_syn, target),
+        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem"), target),
+        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
     )
-    return ImportedNode(nodes.CubaLINode(LICell(p, dt=dt), scale), ["v", "i"])
+    return ImportedNode(nodes.CubaLINode(LICell(p, dt=target.dt), scale), ["v", "i"])
 
 
-def _needs_box_cell(cell: str) -> Callable[[str, nir.NIRNode, float], ImportedNode]:
-    def refuse(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
+def _needs_box_cell(cell: str) -> Callable[[str, nir.NIRNode, Target], ImportedNode]:
+    def refuse(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
         raise node_error(name, node, f"not supported yet: needs {cell}, which this version of snn_deploy lacks")
 
     return refuse
 
 
-def _integrator(name: str, node: nir.I, dt: float) -> ImportedNode:
-    return ImportedNode(nodes.IntegratorNode(_tensor(_float_array(name, node, "r")), dt), ["v"])
+def _integrator(name: str, node: nir.I, target: Target) -> ImportedNode:
+    return ImportedNode(nodes.IntegratorNode(_tensor(_float_array(name, node, "r"), target), target.dt), ["v"])
 
 
-def _delay(name: str, node: nir.Delay, dt: float) -> ImportedNode:
+def _delay(name: str, node: nir.Delay, target: Target) -> ImportedNode:
+    dt = target.dt
     steps = _float_array(name, node, "delay") / dt
     whole = np.round(steps)
     if np.any(np.abs(steps - whole) > 1e-9 * np.maximum(1.0, whole)) or np.any(whole < 0):
@@ -126,16 +136,16 @@ def _stateless(module: nn.Module) -> ImportedNode:
     return ImportedNode(nodes.StatelessNode(module), [])
 
 
-def _affine(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
+def _affine(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     weight = _float_array(name, node, "weight")
     if weight.ndim != 2:
         raise node_error(name, node, f"expected a 2-D weight (out, in), got shape {weight.shape}")
     bias = _float_array(name, node, "bias") if isinstance(node, nir.Affine) else None
-    linear = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None)
+    linear = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None, dtype=target.dtype)
     with torch.no_grad():
-        linear.weight.copy_(_tensor(weight))
+        linear.weight.copy_(_tensor(weight, target))
         if bias is not None:
-            linear.bias.copy_(_tensor(bias))
+            linear.bias.copy_(_tensor(bias, target))
     return _stateless(linear)
 
 
@@ -144,7 +154,7 @@ def _ints(value, count: int) -> List[int]:
     return [int(array[0])] * count if array.size == 1 else [int(v) for v in array]
 
 
-def _conv(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
+def _conv(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     weight = _float_array(name, node, "weight")
     spatial = 1 if isinstance(node, nir.Conv1d) else 2
     if weight.ndim != 2 + spatial:
@@ -160,33 +170,36 @@ def _conv(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
         dilation=_ints(node.dilation, spatial),
         groups=int(node.groups),
         bias=node.bias is not None,
+        dtype=target.dtype,
     )
     with torch.no_grad():
-        conv.weight.copy_(_tensor(weight))
+        conv.weight.copy_(_tensor(weight, target))
         if node.bias is not None:
-            conv.bias.copy_(_tensor(_float_array(name, node, "bias")).reshape(-1))
+            conv.bias.copy_(_tensor(_float_array(name, node, "bias"), target).reshape(-1))
     return _stateless(conv)
 
 
-def _pool(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
+def _pool(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     kernel, stride, padding = (_ints(getattr(node, field), 2) for field in ("kernel_size", "stride", "padding"))
     if isinstance(node, nir.SumPool2d):
         return _stateless(nodes.SumPool2d(kernel, stride, padding))
     return _stateless(nn.AvgPool2d(kernel, stride, padding))
 
 
-IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, float], ImportedNode]] = {
-    nir.Input: lambda name, node, dt: _stateless(nn.Identity()),
-    nir.Output: lambda name, node, dt: _stateless(nn.Identity()),
+IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, Target], ImportedNode]] = {
+    nir.Input: lambda name, node, target: _stateless(nn.Identity()),
+    nir.Output: lambda name, node, target: _stateless(nn.Identity()),
     nir.Affine: _affine,
     nir.Linear: _affine,
-    nir.Scale: lambda name, node, dt: _stateless(nodes.Scale(_tensor(_float_array(name, node, "scale")))),
+    nir.Scale: lambda name, node, target: _stateless(nodes.Scale(_tensor(_float_array(name, node, "scale"), target))),
     nir.Conv1d: _conv,
     nir.Conv2d: _conv,
-    nir.Flatten: lambda name, node, dt: _stateless(nodes.SampleFlatten(int(node.start_dim), int(node.end_dim))),
+    nir.Flatten: lambda name, node, target: _stateless(nodes.SampleFlatten(int(node.start_dim), int(node.end_dim))),
     nir.SumPool2d: _pool,
     nir.AvgPool2d: _pool,
-    nir.Threshold: lambda name, node, dt: _stateless(nodes.Threshold(_tensor(_float_array(name, node, "threshold")))),
+    nir.Threshold: lambda name, node, target: _stateless(
+        nodes.Threshold(_tensor(_float_array(name, node, "threshold"), target))
+    ),
     nir.Delay: _delay,
     nir.CubaLIF: _cuba_lif,
     nir.CubaLI: _cuba_li,
@@ -199,10 +212,10 @@ if hasattr(nir, "Identity"):
     IMPORTERS[nir.Identity] = IMPORTERS[nir.Input]
 
 
-def import_node(name: str, node: nir.NIRNode, dt: float) -> ImportedNode:
+def import_node(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     """The step module of one (non-graph) NIR node; a :class:`NIRError` for any other type."""
     importer = IMPORTERS.get(type(node))
     if importer is None:
         supported = ", ".join(sorted(kind.__name__ for kind in IMPORTERS))
         raise node_error(name, node, f"node type {type(node).__name__} is not supported (supported: {supported})")
-    return importer(name, node, dt)
+    return importer(name, node, target)
