@@ -8,7 +8,8 @@ synaptic current of that step is lost), norse's resets the voltage to ``v_reset`
 step and keeps integrating the current in the next. The spike agreement below is recorded exactly.
 norse 1.1's ``to_nir`` writes ``tau = dt / tau_inv`` (1e-5 s for its 10 ms membrane) and
 ``w_in = 1``: imported at ``dt = 1e-6`` the decay per step is norse's, and only the input factor
-(``w_in * dt / tau_syn = 0.2`` instead of norse's 1) differs.
+(``w_in * dt / tau_syn = 0.2`` instead of norse's 1) differs. spikingjelly's ``CUBALIFNode``
+(``c_decay``, ``v_decay``, hard reset) is the same Euler step: identical spikes.
 """
 
 from pathlib import Path
@@ -28,8 +29,23 @@ AGREEMENT = {
     "snntorch_rsynaptic": (1e-4, None, 273, 300),
     "snntorch_conv_synaptic": (1e-4, None, 128, 150),
     "norse_lif": (1e-6, [4], 295, 300),
+    "spikingjelly_cuba_lif": (1e-4, None, 300, 300),
 }
-NEEDS_BOX_CELLS = ["snntorch_leaky", "snntorch_rleaky", "snntorch_conv_leaky", "norse_lif_box"]
+INPUT_SHAPES = {
+    "norse_lif_box": [4],
+    "sinabs_lif": [4],
+    "sinabs_iaf": [4],
+}  # their Input types hold a batch or time axis
+NEEDS_BOX_CELLS = {
+    "snntorch_leaky": "LIFBoxCell",
+    "snntorch_rleaky": "LIFBoxCell",
+    "snntorch_conv_leaky": "LIFBoxCell",
+    "norse_lif_box": "LIFBoxCell",
+    "spikingjelly_conv_lif": "LIFBoxCell",
+    "spikingjelly_if": "IAFCell",
+    "sinabs_lif": "LIFBoxCell",
+    "sinabs_iaf": "IAFCell",
+}
 
 
 def _load(name, dt, input_shape=None):
@@ -76,5 +92,6 @@ def test_snntorch_membrane_and_spikes_agree_until_the_first_reset(name):
 def test_graphs_of_lif_without_synapse_name_the_missing_class(name):
     if hasattr(snn, "LIFBoxCell"):
         pytest.fail("LIFBoxCell exists: map NIR LIF/LI/IF onto the box cells and compare these fixtures")
-    with pytest.raises(NIRError, match=r"\(LIF\): not supported yet: needs LIFBoxCell"):
-        from_nir(FIXTURES / f"{name}.nir", dt=1e-4, input_shape=[4] if name.startswith("norse") else None)
+    cell = NEEDS_BOX_CELLS[name]
+    with pytest.raises(NIRError, match=rf"\((LIF|IF)\): not supported yet: needs {cell}"):
+        from_nir(FIXTURES / f"{name}.nir", dt=1e-4, input_shape=INPUT_SHAPES.get(name))
