@@ -6,9 +6,11 @@ Each model family lists its cases in its own ``cases_<family>.py``.
 """
 
 from case_tools import B, Case, T, current, spikes, spikes_and_state
+from cases_box_iaf import CASES as BOX_IAF_CASES
 from cases_encoders import CASES as ENCODER_CASES
 from cases_izhikevich_coba import CASES as IZHIKEVICH_COBA_CASES
 from cases_lif_variants import CASES as LIF_VARIANT_CASES
+from cases_readout_encoder_steps import CASES as READOUT_ENCODER_STEP_CASES
 from cases_refrac_mc_correlation import CASES as REFRAC_MC_CORRELATION_CASES
 from torch import nn
 
@@ -35,5 +37,13 @@ CORE_CASES = [
     Case("RegularizationCell", lambda: snn.RegularizationCell(), spikes_and_state(B, 5), "stateless", spiking=False),
 ]
 
-CASES = CORE_CASES + LIF_VARIANT_CASES + IZHIKEVICH_COBA_CASES + REFRAC_MC_CORRELATION_CASES + ENCODER_CASES
+CASES = (
+    CORE_CASES
+    + LIF_VARIANT_CASES
+    + IZHIKEVICH_COBA_CASES
+    + REFRAC_MC_CORRELATION_CASES
+    + ENCODER_CASES
+    + READOUT_ENCODER_STEP_CASES
+    + BOX_IAF_CASES
+)
 CASES_BY_NAME = {case.name: case for case in CASES}
