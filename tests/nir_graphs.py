@@ -56,3 +56,21 @@ def branching_recurrent(seed: int = 0) -> nir.NIRGraph:
         ("readout", "output"),
     ]
     return graph(nodes, edges, dt=1e-3)
+
+
+def box_chain(seed: int = 0) -> nir.NIRGraph:
+    """Input(3) -> Affine -> LIF(4) -> Linear -> IF(4) -> Scale -> LI(4): the neurons without a synapse."""
+    rng = np.random.default_rng(seed)
+    nodes = io(3)
+    nodes["output"] = nir.Output(output_type={"output": np.array([4])})
+    ones = np.ones(4)
+    nodes.update(
+        a=nir.Affine(weight=rng.normal(size=(4, 3)), bias=np.full(4, 0.5)),
+        lif=nir.LIF(tau=np.full(4, 5e-3), r=2 * ones, v_leak=0 * ones, v_threshold=0.3 * ones, v_reset=0 * ones),
+        b=nir.Linear(weight=np.abs(rng.normal(size=(4, 4)))),
+        neuron_if=nir.IF(r=1000 * ones, v_threshold=ones),
+        scale=nir.Scale(scale=np.array([1.0, 2.0, 3.0, 4.0])),
+        li=nir.LI(tau=np.full(4, 1e-2), r=ones, v_leak=0.1 * ones),
+    )
+    chain = ["input", "a", "lif", "b", "neuron_if", "scale", "li", "output"]
+    return graph(nodes, list(zip(chain[:-1], chain[1:])), dt=1e-3)

@@ -8,7 +8,7 @@ import pytest
 import torch
 from export_tools import stock_runner
 from helpers import assert_same_outputs
-from nir_graphs import branching_recurrent
+from nir_graphs import box_chain, branching_recurrent
 
 from snn_deploy import runtime
 from snn_deploy.export import to_onnx, to_pt2, to_torchscript
@@ -18,6 +18,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "nir"
 MODELS = {
     "branching_recurrent": (lambda: from_nir(branching_recurrent()), (3,), 1.0),
     "snntorch_conv_synaptic": (lambda: from_nir(FIXTURES / "snntorch_conv_synaptic.nir", dt=1e-4), (1, 8, 8), 1.5),
+    "snntorch_conv_leaky": (lambda: from_nir(FIXTURES / "snntorch_conv_leaky.nir", dt=1e-4), (1, 8, 8), 1.5),
+    "spikingjelly_if": (lambda: from_nir(FIXTURES / "spikingjelly_if.nir", dt=1e-4), (4,), 0.5),
+    "box_chain": (lambda: from_nir(box_chain()), (3,), 1.0),
 }
 
 

@@ -1,7 +1,13 @@
 """Graphs written by other libraries (tests/fixtures/nir, made by make_fixtures.py there), imported
 and compared with the source library's own outputs on the same input.
 
-snntorch's ``Synaptic``/``RSynaptic`` and this package's ``LIF`` follow the same Euler step
+Identical spikes where the source's step is NIR's Euler step: snntorch ``Leaky`` (also in a conv
+net) with ``reset_mechanism="zero"``, spikingjelly ``CUBALIFNode``, ``IFNode`` and a conv net of
+``LIFNode``, sinabs ``IAF`` (imported at ``dt = 1``: sinabs counts time in steps), norse
+``LIFBoxCell`` (at ``dt = 1e-6``, below). sinabs ``LIF`` decays by ``exp(-dt/tau)``, not by the
+Euler factor ``1 - dt/tau``.
+
+snntorch's ``Synaptic``/``RSynaptic``/``RLeaky`` and this package's ``LIF`` follow the same Euler step
 between spikes (the membrane agrees until the first spike), but reset differently: snntorch's
 ``reset_mechanism="zero"`` zeroes the whole membrane update of the step after a spike (so the
 synaptic current of that step is lost), norse's resets the voltage to ``v_reset`` in the spiking
@@ -18,33 +24,25 @@ import numpy as np
 import pytest
 import torch
 
-import snn_deploy as snn
-from snn_deploy.nir import NIRError, from_nir
+from snn_deploy.nir import from_nir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nir"
 
 # fixture: (dt, input_shape override, outputs equal to the source's, outputs in all)
 AGREEMENT = {
+    "snntorch_leaky": (1e-4, None, 300, 300),
+    "snntorch_conv_leaky": (1e-4, None, 150, 150),
+    "snntorch_rleaky": (1e-4, None, 280, 300),
     "snntorch_synaptic": (1e-4, None, 258, 300),
     "snntorch_rsynaptic": (1e-4, None, 273, 300),
     "snntorch_conv_synaptic": (1e-4, None, 128, 150),
-    "norse_lif": (1e-6, [4], 295, 300),
     "spikingjelly_cuba_lif": (1e-4, None, 300, 300),
-}
-INPUT_SHAPES = {
-    "norse_lif_box": [4],
-    "sinabs_lif": [4],
-    "sinabs_iaf": [4],
-}  # their Input types hold a batch or time axis
-NEEDS_BOX_CELLS = {
-    "snntorch_leaky": "LIFBoxCell",
-    "snntorch_rleaky": "LIFBoxCell",
-    "snntorch_conv_leaky": "LIFBoxCell",
-    "norse_lif_box": "LIFBoxCell",
-    "spikingjelly_conv_lif": "LIFBoxCell",
-    "spikingjelly_if": "IAFCell",
-    "sinabs_lif": "LIFBoxCell",
-    "sinabs_iaf": "IAFCell",
+    "spikingjelly_if": (1e-4, None, 300, 300),
+    "spikingjelly_conv_lif": (1e-4, None, 150, 150),
+    "norse_lif_box": (1e-6, [4], 300, 300),
+    "norse_lif": (1e-6, [4], 295, 300),
+    "sinabs_iaf": (1.0, [4], 300, 300),
+    "sinabs_lif": (1.0, [4], 289, 300),
 }
 
 
@@ -86,12 +84,3 @@ def test_snntorch_membrane_and_spikes_agree_until_the_first_reset(name):
     assert before.sum() >= 12 and up_to_first.sum() > before.sum()  # two steps of six neurons at least
     assert torch.equal(outputs[up_to_first], reference[up_to_first])
     torch.testing.assert_close(voltages[before], mem[before], rtol=1e-5, atol=1e-6)
-
-
-@pytest.mark.parametrize("name", NEEDS_BOX_CELLS)
-def test_graphs_of_lif_without_synapse_name_the_missing_class(name):
-    if hasattr(snn, "LIFBoxCell"):
-        pytest.fail("LIFBoxCell exists: map NIR LIF/LI/IF onto the box cells and compare these fixtures")
-    cell = NEEDS_BOX_CELLS[name]
-    with pytest.raises(NIRError, match=rf"\((LIF|IF)\): not supported yet: needs {cell}"):
-        from_nir(FIXTURES / f"{name}.nir", dt=1e-4, input_shape=INPUT_SHAPES.get(name))

@@ -69,6 +69,38 @@ def test_cuba_li_output_is_the_membrane_voltage():
     np.testing.assert_allclose(v[:, 0].numpy(), np.stack(expected), rtol=1e-12)
 
 
+def test_lif_li_and_if_without_synapse_are_euler_steps_with_per_neuron_parameters():
+    r"""Known answers: LIF :math:`v' = v + dt/tau (v_leak - v + r S)` then threshold and reset to
+    ``v_reset``; LI the same without threshold; IF :math:`v' = v + dt\, r S`."""
+    dt, n = 1e-3, 3
+    tau, r, v_leak = np.array([2e-3, 5e-3, 1e-2]), np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.1, -0.1])
+    v_th, v_reset = np.array([0.3, 0.4, 0.2]), np.array([0.0, -0.2, 0.1])
+    nodes = io(n) | {
+        "lif": nir.LIF(tau=tau, r=r, v_leak=v_leak, v_threshold=v_th, v_reset=v_reset),
+        "li": nir.LI(tau=tau, r=r, v_leak=v_leak),
+        "if": nir.IF(r=r * 100.0, v_threshold=v_th, v_reset=v_reset),
+    }
+    x = torch.rand(30, 2, n, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    results = {}
+    for name in ("lif", "li", "if"):
+        g = graph(io(n) | {name: nodes[name]}, [("input", name), (name, "output")])
+        with torch.no_grad():
+            results[name] = from_nir(g, dt=dt, dtype=torch.float64)(x)[0].numpy()
+    v_lif, v_li, v_if = (np.broadcast_to(v0, (2, n)).copy() for v0 in (v_leak, v_leak, v_reset))
+    for t, x_t in enumerate(x.numpy()):
+        v_lif = v_lif + dt / tau * (v_leak - v_lif + r * x_t)
+        z = v_lif > v_th
+        np.testing.assert_array_equal(results["lif"][t], z)
+        v_lif = np.where(z, v_reset, v_lif)
+        v_li = v_li + dt / tau * (v_leak - v_li + r * x_t)
+        np.testing.assert_allclose(results["li"][t], v_li, rtol=1e-12)
+        v_if = v_if + dt * r * 100.0 * x_t
+        z = v_if > v_th
+        np.testing.assert_array_equal(results["if"][t], z)
+        v_if = np.where(z, v_reset, v_if)
+    assert 0 < results["lif"].sum() < results["lif"].size and 0 < results["if"].sum() < results["if"].size
+
+
 def test_stateless_nodes_match_their_definitions():
     rng = np.random.default_rng(0)
     weight, bias = rng.normal(size=(3, 2, 3)), rng.normal(size=3)
@@ -212,7 +244,6 @@ class Unknown(nir.NIRNode):
 
 
 def test_errors_name_the_node_its_type_and_what_is_missing():
-    lif_box = nir.LIF(tau=np.ones(2), r=np.ones(2), v_leak=np.zeros(2), v_threshold=np.ones(2))
     cases = [
         (
             graph(io(2) | {"u": Unknown(np.ones(2))}, [("input", "u"), ("u", "output")]),
@@ -245,13 +276,6 @@ def test_errors_name_the_node_its_type_and_what_is_missing():
             r"node 'lonely' \(Linear\): is not reachable",
         ),
     ]
-    if not hasattr(snn, "LIFBoxCell"):
-        cases.append(
-            (
-                graph(io(2) | {"lif": lif_box}, [("input", "lif"), ("lif", "output")]),
-                r"node 'lif' \(LIF\): not supported yet: needs LIFBoxCell",
-            )
-        )
     for g, message in cases:
         with pytest.raises(NIRError, match=message):
             from_nir(g, dt=1e-3)

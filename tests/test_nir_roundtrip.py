@@ -21,6 +21,10 @@ EXPRESSIBLE = {
     "Lift",
     "LConv2d",
     "SequentialState",
+    "LIFBoxCell",
+    "LIBoxCell",
+    "IAFCell",
+    "IAF",
 }
 
 

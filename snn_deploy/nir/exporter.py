@@ -4,7 +4,8 @@ re-imports exactly.
 ``LIF``/``LIFCell`` become ``CubaLIF`` and ``LI``/``LICell`` ``CubaLI`` with
 ``tau = 1/tau_inv``, ``r = 1`` and :math:`w_\text{in} = \tau_\text{syn}/\Delta t` (the inverse of
 the import's input factor, see :mod:`snn_deploy.nir.node_import`), all as float64 arrays of the
-neuron shape. Recurrent layers become ``Linear(W_in) -> CubaLIF`` with a ``Linear(W_rec)`` edge
+neuron shape; ``LIFBoxCell`` becomes ``LIF``, ``LIBoxCell`` ``LI`` (``r = 1``) and ``IAF``/``IAFCell``
+``IF`` with ``r = 1/dt``. Recurrent layers become ``Linear(W_in) -> CubaLIF`` with a ``Linear(W_rec)`` edge
 back into the neuron; ``LILinearCell`` is ``Linear -> CubaLI``. ``Lift``, ``nn.Linear``,
 ``nn.Conv1d``/``nn.Conv2d``, ``LConv2d``, ``nn.Flatten``, ``nn.AvgPool2d``, ``nn.Sequential`` and
 ``SequentialState`` map one to one. Anything else is a :class:`NIRError` naming the module.
@@ -17,12 +18,16 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.functional.reset import reset_value
 from snn_deploy.module.conv import LConv2d
+from snn_deploy.module.iaf import IAF, IAFCell
 from snn_deploy.module.leaky_integrator import LI, LICell, LILinearCell
+from snn_deploy.module.leaky_integrator_box import LIBoxCell
 from snn_deploy.module.lif import LIF, LIFCell, LIFRecurrent, LIFRecurrentCell
+from snn_deploy.module.lif_box import LIFBoxCell
 from snn_deploy.module.lift import Lift
 from snn_deploy.module.sequential import SequentialState
-from snn_deploy.module.snn import SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, NeuronModule
 from snn_deploy.nir.errors import NIRError
 
 
@@ -79,6 +84,16 @@ def _cuba_li(p, shape: Sequence[int], dt: float) -> nir.CubaLI:
         r=np.ones(tuple(shape)),
         v_leak=_array(p.v_leak, shape),
         w_in=tau_syn / dt,
+    )
+
+
+def _box_lif(cell: LIFBoxCell, shape: Sequence[int]) -> nir.LIF:
+    return nir.LIF(
+        tau=1.0 / _array(cell.tau_mem_inv, shape),
+        r=np.ones(tuple(shape)),
+        v_leak=_array(cell.v_leak, shape),
+        v_threshold=_array(cell.v_th, shape),
+        v_reset=_array(cell.v_reset, shape),
     )
 
 
@@ -149,6 +164,30 @@ def _add(
         if isinstance(module, (LI, LICell)):
             node = _cuba_li(module.p, sample.shape[1:], graph.use_dt(module, where))
             return graph.add(where, node, source), sample
+        if isinstance(module, LIFBoxCell):
+            if module.reset_method is not reset_value:
+                raise NIRError(f"'{where}' (LIFBoxCell): NIR's LIF resets to v_reset; reset_method must be reset_value")
+            graph.use_dt(module, where)
+            node = _box_lif(module, sample.shape[1:])
+            return graph.add(where, node, source), sample
+        if isinstance(module, LIBoxCell):
+            shape = sample.shape[1:]
+            node = nir.LI(
+                tau=1.0 / _array(module.tau_mem_inv, shape),
+                r=np.ones(tuple(shape)),
+                v_leak=_array(module.v_leak, shape),
+            )
+            graph.use_dt(module, where)
+            return graph.add(where, node, source), sample
+        if isinstance(module, (IAF, IAFCell)):
+            shape = sample.shape[1:]
+            dt = graph.use_dt(module, where)
+            node = nir.IF(
+                r=np.full(tuple(shape), 1.0 / dt),
+                v_threshold=_array(module.v_th, shape),
+                v_reset=_array(module.v_reset, shape),
+            )
+            return graph.add(where, node, source), sample
         if isinstance(module, LILinearCell):
             dt = graph.use_dt(module, where)
             source = graph.add(f"{where}_input_weights", nir.Linear(_weight(module.input_weights)), source)
@@ -164,7 +203,7 @@ def _add(
             )
             graph.edges.append((back, neuron))
             return neuron, sample.new_zeros(1, module.hidden_size)
-    kind = "neuron model" if isinstance(module, (SNNCell, SNNRecurrentCell, SNNRecurrent)) else "module"
+    kind = "neuron model" if isinstance(module, NeuronModule) else "module"
     raise NIRError(f"'{where}' ({type(module).__name__}): this {kind} has no NIR node; see the NIR table in the README")
 
 
@@ -177,7 +216,7 @@ def to_nir(model: nn.Module, input_shape: Sequence[int]) -> nir.NIRGraph:
     shape = [int(size) for size in input_shape]
     graph = _GraphBuilder()
     source = graph.add("input", nir.Input(input_type={"input": np.array(shape)}), None)
-    lead = 1 if isinstance(model, (SNNCell, SNNRecurrentCell)) and not isinstance(model, SNNRecurrent) else 2
+    lead = 1 if isinstance(model, NeuronCell) else 2
     last, sample = _add(model, "", source, torch.zeros([1] + shape), lead, graph)
     graph.add("output", nir.Output(output_type={"output": np.array(sample.shape[1:])}), last)
     metadata = {"source": "snn_deploy"} if graph.dt is None else {"source": "snn_deploy", "dt": graph.dt}

@@ -11,7 +11,12 @@ followed by threshold and reset. This is exactly :class:`~snn_deploy.module.lif.
 ``tau_syn_inv = 1/tau_syn``, ``tau_mem_inv = 1/tau_mem`` and every input multiplied by
 :math:`r\, w_\text{in} \Delta t / \tau_\text{syn}`; its current is
 :math:`i = r (1 - \Delta t/\tau_\text{syn}) I`. ``CubaLI`` maps the same way onto
-:class:`~snn_deploy.module.leaky_integrator.LICell`. When the factor is 1 to float64 rounding (a
+:class:`~snn_deploy.module.leaky_integrator.LICell`. Without a synapse, ``LIF`` is
+:math:`v' = v + \frac{\Delta t}{\tau} (v_\text{leak} - v + r S)`,
+:class:`~snn_deploy.module.lif_box.LIFBoxCell` (reset to ``v_reset``) with inputs times :math:`r`;
+``LI`` is :class:`~snn_deploy.module.leaky_integrator_box.LIBoxCell` the same way, and ``IF``,
+:math:`v' = v + \Delta t\, r S`, is :class:`~snn_deploy.module.iaf.IAFCell` with inputs times
+:math:`\Delta t\, r`. When the factor is 1 to float64 rounding (a
 graph written by :func:`snn_deploy.nir.to_nir`, whose ``w_in`` is :math:`\tau_\text{syn}/\Delta t`)
 no multiplication is made, so a round trip is bit-identical. Per-neuron arrays stay arrays.
 """
@@ -24,10 +29,16 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.functional.iaf import IAFParameters
 from snn_deploy.functional.leaky_integrator import LIParameters
+from snn_deploy.functional.leaky_integrator_box import LIBoxParameters
 from snn_deploy.functional.lif import LIFParameters
+from snn_deploy.functional.lif_box import LIFBoxParameters
+from snn_deploy.module.iaf import IAFCell
 from snn_deploy.module.leaky_integrator import LICell
+from snn_deploy.module.leaky_integrator_box import LIBoxCell
 from snn_deploy.module.lif import LIFCell
+from snn_deploy.module.lif_box import LIFBoxCell
 from snn_deploy.nir import nodes
 from snn_deploy.nir.errors import node_error
 
@@ -88,13 +99,12 @@ def _synapse(name: str, node: nir.NIRNode, target: Target) -> Tuple[np.ndarray, 
 
 def _cuba_lif(name: str, node: nir.CubaLIF, target: Target) -> ImportedNode:
     tau_syn, scale = _synapse(name, node, target)
-    v_reset = node.v_reset if node.v_reset is not None else np.zeros_like(node.v_threshold)
     p = LIFParameters(
         tau_syn_inv=_tensor(1.0 / tau_syn, target),
         tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem"), target),
         v_leak=_tensor(_float_array(name, node, "v_leak"), target),
         v_th=_tensor(_float_array(name, node, "v_threshold"), target),
-        v_reset=_tensor(np.asarray(v_reset, dtype=np.float64), target),
+        v_reset=_tensor(_v_reset(node), target),
     )
     return ImportedNode(nodes.CubaLIFNode(LIFCell(p, dt=target.dt), scale), ["v", "i"])
 
@@ -109,11 +119,38 @@ def _cuba_li(name: str, node: nir.CubaLI, target: Target) -> ImportedNode:
     return ImportedNode(nodes.CubaLINode(LICell(p, dt=target.dt), scale), ["v", "i"])
 
 
-def _needs_box_cell(cell: str) -> Callable[[str, nir.NIRNode, Target], ImportedNode]:
-    def refuse(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
-        raise node_error(name, node, f"not supported yet: needs {cell}, which this version of snn_deploy lacks")
+def _v_reset(node: nir.NIRNode) -> np.ndarray:
+    """``v_reset``, 0 where the graph gives none (NIR's default)."""
+    value = node.v_reset if node.v_reset is not None else np.zeros_like(node.v_threshold)
+    return np.asarray(value, dtype=np.float64)
 
-    return refuse
+
+def _lif(name: str, node: nir.LIF, target: Target) -> ImportedNode:
+    p = LIFBoxParameters(
+        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau"), target),
+        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
+        v_th=_tensor(_float_array(name, node, "v_threshold"), target),
+        v_reset=_tensor(_v_reset(node), target),
+    )
+    scale = _input_scale(_float_array(name, node, "r"), target)
+    return ImportedNode(nodes.LIFNode(LIFBoxCell(p, dt=target.dt), scale), ["v"])
+
+
+def _li(name: str, node: nir.LI, target: Target) -> ImportedNode:
+    p = LIBoxParameters(
+        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau"), target),
+        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
+    )
+    scale = _input_scale(_float_array(name, node, "r"), target)
+    return ImportedNode(nodes.LINode(LIBoxCell(p, dt=target.dt), scale), ["v"])
+
+
+def _if(name: str, node: nir.IF, target: Target) -> ImportedNode:
+    p = IAFParameters(
+        v_th=_tensor(_float_array(name, node, "v_threshold"), target), v_reset=_tensor(_v_reset(node), target)
+    )
+    scale = _input_scale(target.dt * _float_array(name, node, "r"), target)
+    return ImportedNode(nodes.IFNode(IAFCell(p, dt=target.dt), scale), ["v"])
 
 
 def _integrator(name: str, node: nir.I, target: Target) -> ImportedNode:
@@ -203,9 +240,9 @@ IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, Target], ImportedNode]] = {
     nir.Delay: _delay,
     nir.CubaLIF: _cuba_lif,
     nir.CubaLI: _cuba_li,
-    nir.LIF: _needs_box_cell("LIFBoxCell"),
-    nir.LI: _needs_box_cell("LIBoxCell"),
-    nir.IF: _needs_box_cell("IAFCell"),
+    nir.LIF: _lif,
+    nir.LI: _li,
+    nir.IF: _if,
     nir.I: _integrator,
 }
 if hasattr(nir, "Identity"):

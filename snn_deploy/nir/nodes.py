@@ -16,11 +16,18 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from snn_deploy.functional.iaf import IAFFeedForwardState, iaf_feed_forward_step
 from snn_deploy.functional.leaky_integrator import LIState
+from snn_deploy.functional.leaky_integrator_box import LIBoxState, li_box_feed_forward_step
 from snn_deploy.functional.lif import LIFFeedForwardState
+from snn_deploy.functional.lif_box import lif_box_integrate
+from snn_deploy.functional.reset import reset_value
 from snn_deploy.functional.threshold import heaviside
+from snn_deploy.module.iaf import IAFCell
 from snn_deploy.module.leaky_integrator import LICell
+from snn_deploy.module.leaky_integrator_box import LIBoxCell
 from snn_deploy.module.lif import LIFCell
+from snn_deploy.module.lif_box import LIFBoxCell
 
 
 def sum_inputs(inputs: List[Tensor]) -> Tensor:
@@ -146,6 +153,59 @@ class CubaLINode(nn.Module):
     def initial_state(self, input_tensor: Tensor) -> List[Tensor]:
         state = self.cell.initial_step_state(input_tensor)
         return [state.v, state.i]
+
+
+class LIFNode(nn.Module):
+    """NIR ``LIF`` as a :class:`~snn_deploy.module.lif_box.LIFBoxCell` (reset to ``v_reset``);
+    state ``[v]``. The inputs are summed (there is no current to add them onto)."""
+
+    def __init__(self, cell: LIFBoxCell, input_scale: Optional[Tensor] = None):
+        super().__init__()
+        self.cell = cell
+        self.scale = _InputScale(input_scale)
+
+    def forward(self, inputs: List[Tensor], state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        c = self.cell
+        x = self.scale(sum_inputs(inputs))
+        z, v = lif_box_integrate(x, state[0], c.tau_mem_inv, c.v_leak, c.v_th, c.method, c.alpha, c.dt)
+        return z, [reset_value(z, v, c.v_reset, c.v_th)]
+
+    def initial_state(self, input_tensor: Tensor) -> List[Tensor]:
+        return [self.cell.initial_state(input_tensor).v]
+
+
+class LINode(nn.Module):
+    """NIR ``LI`` as a :class:`~snn_deploy.module.leaky_integrator_box.LIBoxCell`; state ``[v]``."""
+
+    def __init__(self, cell: LIBoxCell, input_scale: Optional[Tensor] = None):
+        super().__init__()
+        self.cell = cell
+        self.scale = _InputScale(input_scale)
+
+    def forward(self, inputs: List[Tensor], state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        v, new = li_box_feed_forward_step(
+            self.scale(sum_inputs(inputs)), LIBoxState(state[0]), self.cell.p, self.cell.dt
+        )
+        return v, [new.v]
+
+    def initial_state(self, input_tensor: Tensor) -> List[Tensor]:
+        return [self.cell.initial_state(input_tensor).v]
+
+
+class IFNode(nn.Module):
+    """NIR ``IF`` as a :class:`~snn_deploy.module.iaf.IAFCell`; state ``[v]``."""
+
+    def __init__(self, cell: IAFCell, input_scale: Optional[Tensor] = None):
+        super().__init__()
+        self.cell = cell
+        self.scale = _InputScale(input_scale)
+
+    def forward(self, inputs: List[Tensor], state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        z, new = iaf_feed_forward_step(self.scale(sum_inputs(inputs)), IAFFeedForwardState(state[0]), self.cell.p)
+        return z, [new.v]
+
+    def initial_state(self, input_tensor: Tensor) -> List[Tensor]:
+        return [self.cell.initial_state(input_tensor).v]
 
 
 class IntegratorNode(nn.Module):
