@@ -118,7 +118,8 @@ class NIRGraphModule(nn.Module):
         if input_tensor.dim() < 2 or list(input_tensor.shape[2:]) != self.input_shape:
             raise ValueError(
                 f"NIRGraphModule: expected an input of shape (time, batch, {', '.join(map(str, self.input_shape))}), "
-                f"got {tuple(input_tensor.shape)}"
+                f"got {tuple(input_tensor.shape)} (from_nir(..., input_shape=...) replaces a graph's Input type "
+                "that holds a batch or time axis)"
             )
         if state is None:
             return
