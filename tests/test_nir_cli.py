@@ -51,6 +51,16 @@ def test_export_an_snntorch_graph_in_step_mode(tmp_path, capsys):
     assert torch.equal(output, expected) and all(torch.equal(a, b) for a, b in zip(new_state, expected_state))
 
 
+def test_export_a_graph_whose_input_type_holds_a_batch_axis(tmp_path):
+    """norse 1.1 writes the Input type [1, 4]: as the graph says, or with --input-shape 4."""
+    source = str(FIXTURES / "norse_lif_box.nir")
+    argv = ["export", source, "--dt", "1e-6", "-T", "4", "--input-scale", "300"]
+    assert main(argv + ["-o", str(tmp_path / "as_written.ts")]) == 0
+    assert main(argv + ["-o", str(tmp_path / "per_sample.ts"), "--input-shape", "4"]) == 0
+    assert read_manifest(tmp_path / "as_written.ts").inputs[0].shape == [4, None, 1, 4]
+    assert read_manifest(tmp_path / "per_sample.ts").inputs[0].shape == [4, None, 4]
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

@@ -110,3 +110,18 @@ def test_layers_with_different_dt_are_refused():
 def test_flattening_the_time_axis_is_refused():
     with pytest.raises(NIRError, match="time or batch axis"):
         to_nir(torch.nn.Flatten(0), [3])
+
+
+def test_box_lif_with_subtractive_reset_is_refused():
+    import snn_deploy as snn
+    from snn_deploy.functional.reset import reset_subtract
+
+    cell = snn.LIFBoxCell(snn.LIFBoxParameters(reset_method=reset_subtract))
+    with pytest.raises(NIRError, match="reset_method must be reset_value"):
+        to_nir(cell, [3])
+
+
+def test_write_takes_a_graph_only(tmp_path):
+    with pytest.raises(NIRError, match="expected a nir.NIRGraph to write, got dict"):
+        write(tmp_path / "x.nir", {})
+    assert not (tmp_path / "x.nir").exists()
