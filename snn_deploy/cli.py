@@ -7,8 +7,9 @@ Errors of snn_deploy (and bad files or factories) print one line to stderr and e
 the path) or ``path/to/file.py:name``, a callable taking no arguments (a function or a class,
 e.g. ``snn_deploy:LIFCell``) that returns either a model, or a pair ``(model, example)`` where
 ``example`` is the per-sample input shape (a tuple of ints, e.g. ``(2, 28, 28)``) or a whole
-example input tensor (used as is). Without an example from the factory, ``--input-shape`` gives
-the per-sample shape. The example input is drawn as ``--input-scale * U(0, 1)`` of shape
+example input tensor (used as is). ``FACTORY`` may also be a ``.nir`` file, imported with
+:func:`snn_deploy.nir.from_nir` at ``--dt``. Without an example from the factory,
+``--input-shape`` gives the per-sample shape. The example input is drawn as ``--input-scale * U(0, 1)`` of shape
 ``(T, B, *shape)`` (sequence mode; ``(B, *shape)`` for step mode and for encoders).
 """
 
@@ -25,6 +26,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from snn_deploy import __version__
 from snn_deploy.errors import SnnDeployError
+from snn_deploy.nir.cli import NIR_COMMANDS, nir_model_and_shape
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
 from snn_deploy.serve.cli import SERVE_COMMANDS
 
@@ -45,9 +47,11 @@ class CommandError(SnnDeployError):
 
 def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "factory", help="pkg.module:name or path/to/file.py:name, returning a model or (model, example)"
+        "factory",
+        help="pkg.module:name or path/to/file.py:name, returning a model or (model, example); or a .nir file",
     )
     parser.add_argument("--output", "-o", required=True, help="artifact path (.onnx, .ts/.pt, .pt2)")
+    parser.add_argument("--dt", type=float, help="Euler time step in seconds of a .nir model (default: the graph's)")
     parser.add_argument("--checkpoint", help="a state_dict (or a dict with a 'state_dict' entry) to load")
     parser.add_argument("--format", choices=["onnx", "torchscript", "pt2", "aoti"], help="default: from the suffix")
     parser.add_argument("--mode", choices=["sequence", "step"], default="sequence")
@@ -126,7 +130,10 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
 
     from snn_deploy.export import model_kind
 
-    made = _load_factory(args.factory)()
+    if args.factory.endswith(".nir"):
+        made = nir_model_and_shape(args.factory, args.dt, args.input_shape)
+    else:
+        made = _load_factory(args.factory)()
     model, example = made if isinstance(made, tuple) else (made, None)
     if not isinstance(model, torch.nn.Module):
         raise CommandError(f"factory {args.factory} returned {type(model).__name__}, not a torch.nn.Module")
@@ -207,6 +214,7 @@ COMMANDS: Dict[str, Command] = {
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
 COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})
+COMMANDS.update({name: Command(*spec) for name, spec in NIR_COMMANDS.items()})
 
 
 def parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ Every generic test (compile, script, float64, CUDA, gradients, export) iterates 
 Each model family lists its cases in its own ``cases_<family>.py``.
 """
 
+import cases_box_iaf
 import cases_coba_lif
 import cases_containers
 import cases_encoders
@@ -17,6 +18,7 @@ import cases_lif_ex
 import cases_lif_mc
 import cases_lif_refrac
 import cases_lsnn
+import cases_readout_encoder_steps
 
 CASES = (
     cases_lif.CASES
@@ -31,5 +33,7 @@ CASES = (
     + cases_izhikevich.CASES
     + cases_coba_lif.CASES
     + cases_encoders.CASES
+    + cases_readout_encoder_steps.CASES
+    + cases_box_iaf.CASES
 )
 CASES_BY_NAME = {case.name: case for case in CASES}

@@ -28,9 +28,16 @@ REFUSED = {
     "LIFCorrelation": "takes input_weights, recurrent_weights as call arguments",
     "PoissonEncoder": "draws random numbers",
     "SignedPoissonEncoder": "draws random numbers",
+    "PoissonEncoderStep": "draws random numbers",
+    "SignedPoissonEncoderStep": "draws random numbers",
+    "RecurrentSequential": "has no initial_state",
 }
 # Cases refused in step mode only (besides every encoder, which has no single step).
-STEP_REFUSED = {"SpikeLatencyEncoder": "looks across time steps without a state"}
+STEP_REFUSED = {
+    "SpikeLatencyEncoder": "looks across time steps without a state",
+    "SpikesToTimesDecoder": "looks across time steps without a state",
+    "ExpFilter": "looks across time steps without a state",
+}
 
 
 def test_refusal_tables_name_registry_cases_only():
