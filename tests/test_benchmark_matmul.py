@@ -1,0 +1,100 @@
+"""W3's matrix products in the bench: the dense floor, the event-driven product, and the
+measured compile chunk choice; values asserted, no timing."""
+
+import math
+
+import pytest
+import torch
+
+import snn_deploy
+from snn_deploy.benchmarks.backends import fastest_choice, time_chunk_candidates
+from snn_deploy.benchmarks.matmul import (
+    bernoulli_spikes,
+    event_driven_products,
+    event_product,
+    format_sparse_table,
+    matmul_floor_call,
+    w3_products,
+)
+
+CPU = torch.device("cpu")
+
+
+def test_floor_computes_the_input_projection_and_the_recurrent_products():
+    torch.manual_seed(0)
+    model = snn_deploy.LIFRecurrent(6, 5)
+    x = bernoulli_spikes((4, 3, 6), 0.3, CPU, seed=1)
+    projected, recurrent = matmul_floor_call(model, x)()
+    torch.testing.assert_close(projected, x.reshape(12, 6) @ model.input_weights.T)
+    spikes = bernoulli_spikes((3, 5), 0.1, CPU)
+    torch.testing.assert_close(recurrent, spikes @ model.recurrent_weights.T)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.1, 0.15, 1.0])
+def test_event_product_equals_the_dense_product(rate):
+    spikes = bernoulli_spikes((16, 64), rate, CPU)
+    weight_t = torch.randn(64, 32, generator=torch.Generator().manual_seed(3))
+    product = event_product(spikes, weight_t)
+    assert product.shape == (16, 32)
+    torch.testing.assert_close(product, spikes @ weight_t, rtol=1e-5, atol=1e-5)
+    assert (product.abs().sum() > 0) == (rate > 0)
+
+
+def test_w3_products_are_the_layers_shapes():
+    assert w3_products(100, 32) == [
+        ("input projection 3200x256 @ 256x512", 3200, 256, 512),
+        ("recurrent 32x512 @ 512x512", 32, 512, 512),
+        ("recurrent 1x512 @ 512x512", 1, 512, 512),
+    ]
+
+
+def test_event_driven_products_time_every_product_rate_and_path():
+    results = event_driven_products(steps=2, batch=2, device=CPU, repeats=2, rates=(0.1,))
+    rows = [(r.product, r.rate, r.path) for r in results]
+    assert rows == [
+        (name, 0.1, path) for name, *_ in w3_products(2, 2) for path in ("dense", "gather eager", "gather compile")
+    ]
+    for result in results:
+        assert result.error is None and result.kind == "sparse" and result.workload == "W3"
+        assert result.median_ms > 0 and not math.isnan(result.median_ms)
+    dense = {r.product: r.median_ms for r in results if r.path == "dense"}
+    for result in results:
+        assert result.ratio_to_dense == pytest.approx(result.median_ms / dense[result.product])
+    table = format_sparse_table(results)
+    assert "x dense" in table and "gather compile" in table and len(table.splitlines()) == 1 + len(results)
+
+
+@pytest.mark.parametrize(
+    ("shape", "candidates"),
+    [
+        ((256, 64, 4096), [2, 4, 8]),  # W1: 1 MiB a step, 4 steps in the middle
+        ((32, 32, 2, 32, 32), [8, 16, 32]),  # W2: 256 KiB a step
+        ((100, 32, 256), [50, 100]),  # W3: 128 steps' worth is more than T, so it also runs whole
+        ((1, 1, 2, 32, 32), [1]),  # a stream's example: one step
+        ((8, 1, 2**21), [1, 2]),  # 8 MiB a step
+    ],
+)
+def test_chunk_candidates_surround_the_four_mebibyte_rule(shape, candidates):
+    assert time_chunk_candidates(torch.empty(shape, device="meta")) == candidates
+
+
+def test_fastest_choice_builds_and_times_every_candidate_and_keeps_the_fastest():
+    built, calls = [], []
+
+    def build(size: int):
+        built.append(size)
+
+        def function(example: torch.Tensor) -> torch.Tensor:
+            calls.append(size)
+            return torch.ones(size * 1000).sum() + example
+
+        return function
+
+    chosen, function, trials = fastest_choice(build, [1, 50, 200], torch.tensor(1.0), repeats=3)
+    assert built == [1, 50, 200]
+    assert calls == [1] * 5 + [50] * 5 + [200] * 5  # first call, one warm-up, three timed
+    assert set(trials["trial_ms"]) == set(trials["prepare_s"]) == {1, 50, 200}
+    assert chosen == min(trials["trial_ms"], key=trials["trial_ms"].get)
+    assert function(torch.tensor(0.0)).item() == chosen * 1000
+    with pytest.raises(ValueError, match="no candidates"):
+        fastest_choice(build, [], torch.tensor(1.0))
