@@ -97,7 +97,7 @@ def export_onnx(module: nn.Module, inputs: Tuple[Tensor, ...], path: Path) -> st
     failures = []
     for dynamo in (True, False):
         try:
-            torch.onnx.export(module, inputs, str(path), dynamo=dynamo)
+            torch.onnx.export(module, inputs, str(path), dynamo=dynamo, verbose=False)
             return "dynamo" if dynamo else "torchscript"
         except Exception as error:
             failures.append(f"dynamo={dynamo}: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
