@@ -9,6 +9,7 @@ import torch
 import snn_deploy
 from snn_deploy.benchmarks.backends import fastest_choice, time_chunk_candidates
 from snn_deploy.benchmarks.matmul import (
+    SparseResult,
     bernoulli_spikes,
     event_driven_products,
     event_product,
@@ -61,7 +62,19 @@ def test_event_driven_products_time_every_product_rate_and_path():
     for result in results:
         assert result.ratio_to_dense == pytest.approx(result.median_ms / dense[result.product])
     table = format_sparse_table(results)
-    assert "x dense" in table and "gather compile" in table and len(table.splitlines()) == 1 + len(results)
+    assert "x dense" in table and "gather compile" in table and len(table.splitlines()) == 2 + len(results)
+
+
+def test_the_sparse_table_says_where_the_event_driven_product_wins():
+    rows = [
+        SparseResult("W3", "recurrent 1x512 @ 512x512", 0.1, "dense", 2.0, 1.0),
+        SparseResult("W3", "recurrent 1x512 @ 512x512", 0.1, "gather eager", 1.0, 0.5),
+        SparseResult("W3", "recurrent 1x512 @ 512x512", 0.1, "gather compile", math.nan, error="RuntimeError: no"),
+    ]
+    lines = format_sparse_table(rows).splitlines()
+    assert "FAILED: RuntimeError: no" in lines[3]
+    assert lines[-1] == "event-driven wins: recurrent 1x512 @ 512x512 at 0.10 (gather eager)"
+    assert format_sparse_table(rows[:1]).splitlines()[-1] == "event-driven wins: nowhere"
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,7 @@ def event_driven_products(
 
 
 def format_sparse_table(results: List[SparseResult]) -> str:
+    """One row per result, then where the event-driven product wins (``x dense`` below 1)."""
     header = ("product", "rate", "path", "median ms", "x dense")
     rows = [
         (
@@ -126,4 +127,6 @@ def format_sparse_table(results: List[SparseResult]) -> str:
         for r in results
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows]]
+    wins = [f"{r.product} at {r.rate:.2f} ({r.path})" for r in results if r.ratio_to_dense and r.ratio_to_dense < 1]
+    return "\n".join([*lines, f"event-driven wins: {'; '.join(wins) if wins else 'nowhere'}"])
