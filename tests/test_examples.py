@@ -10,7 +10,11 @@ import pytest
 import torch
 
 from export_examples.__main__ import main as export_main
+from export_examples.digits import load_split
+from export_examples.pipeline import trained_model
 from export_examples.train import EXAMPLES
+
+pytestmark = pytest.mark.slow  # trains and exports two networks: minutes
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACT_FILES = ("model.onnx", "model_step.onnx", "model.ts", "model.pt2", "test_set.npz", "raster.png")
@@ -48,9 +52,15 @@ def test_pipeline_exports_every_format_with_predictions_identical_to_eager(expor
 
 def test_checkpoints_are_reused_and_load_into_the_example_model(exported):
     _, root = exported
+    split = load_split()
     for name, example in EXAMPLES.items():
-        model = example.build_model()
-        model.load_state_dict(torch.load(root / "checkpoints" / f"{name}.pt", weights_only=True))
+        checkpoint = root / "checkpoints" / f"{name}.pt"
+        written = checkpoint.stat().st_mtime_ns
+        model, training_seconds = trained_model(example, split, checkpoint, epochs=1, progress=False)
+        assert training_seconds == 0.0 and checkpoint.stat().st_mtime_ns == written  # loaded, not retrained
+        saved = torch.load(checkpoint, weights_only=True)
+        assert model.state_dict().keys() == saved.keys()
+        assert all(torch.equal(value, saved[key]) for key, value in model.state_dict().items())
 
 
 def test_raster_plot_shows_spikes(exported):

@@ -7,6 +7,7 @@ through :mod:`snn_deploy.runtime`, exactly as a deployment would.
 """
 
 import copy
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,7 @@ def fastest_choice(
         function = build(candidate)
         function(example)
         trials["prepare_s"][candidate] = time.perf_counter() - start
-        median = measure(lambda function=function: function(example), repeats=repeats, warmup=1).median
+        median = measure(functools.partial(function, example), repeats=repeats, warmup=1).median
         trials["trial_ms"][candidate] = median * 1e3
         if best is None or median < best[0]:
             best = (median, candidate, function)

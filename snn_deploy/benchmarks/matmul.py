@@ -14,7 +14,7 @@ and under ``torch.compile`` against the dense product at W3's spike rates (10-15
 import functools
 import math
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -35,7 +35,8 @@ def matmul_floor_call(model: nn.Module, x: Tensor) -> Callable[[], Tuple[Tensor,
     ``recurrent_weights`` (H x H) on an input ``x`` of shape ``(T, B, I)``: one
     ``(T*B, I) @ W_in^T`` and T ``(B, H) @ W_rec^T`` of ``bernoulli_spikes((B, H), 0.1)``, into
     preallocated outputs; the call returns them (the projection, the last recurrent product)."""
-    input_weights, recurrent_weights = model.input_weights.detach(), model.recurrent_weights.detach()
+    input_weights = model.get_parameter("input_weights").detach()
+    recurrent_weights = model.get_parameter("recurrent_weights").detach()
     steps, batch = x.shape[0], x.shape[1]
     hidden = recurrent_weights.shape[0]
     inputs = x.reshape(steps * batch, -1)
@@ -92,7 +93,11 @@ def event_driven_products(
     varies). A path that fails is reported with its error."""
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     compiled_product = torch.compile(event_product, dynamic=True)
-    paths = {"dense": torch.mm, "gather eager": event_product, "gather compile": compiled_product}
+    paths: Dict[str, Callable[[Tensor, Tensor], Tensor]] = {
+        "dense": torch.mm,
+        "gather eager": event_product,
+        "gather compile": compiled_product,
+    }
     results = []
     for name, rows, inner, outer in w3_products(steps, batch):
         weight_t = torch.randn(inner, outer, generator=torch.Generator().manual_seed(1)).to(device) / math.sqrt(inner)
