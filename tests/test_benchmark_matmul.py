@@ -1,5 +1,5 @@
-"""W3's matrix products in the bench: the dense floor, the event-driven product, and the
-measured compile chunk choice; values asserted, no timing."""
+"""W3's matrix products in the bench: the dense floor and the event-driven product; values
+asserted, no timing."""
 
 import math
 
@@ -7,7 +7,6 @@ import pytest
 import torch
 
 import snn_deploy
-from snn_deploy.benchmarks.backends import fastest_choice, time_chunk_candidates
 from snn_deploy.benchmarks.matmul import (
     SparseResult,
     bernoulli_spikes,
@@ -75,39 +74,3 @@ def test_the_sparse_table_says_where_the_event_driven_product_wins():
     assert "FAILED: RuntimeError: no" in lines[3]
     assert lines[-1] == "event-driven wins: recurrent 1x512 @ 512x512 at 0.10 (gather eager)"
     assert format_sparse_table(rows[:1]).splitlines()[-1] == "event-driven wins: nowhere"
-
-
-@pytest.mark.parametrize(
-    ("shape", "candidates"),
-    [
-        ((256, 64, 4096), [2, 4, 8]),  # W1: 1 MiB a step, 4 steps in the middle
-        ((32, 32, 2, 32, 32), [8, 16, 32]),  # W2: 256 KiB a step
-        ((100, 32, 256), [50, 100]),  # W3: 128 steps' worth is more than T, so it also runs whole
-        ((1, 1, 2, 32, 32), [1]),  # a stream's example: one step
-        ((8, 1, 2**21), [1, 2]),  # 8 MiB a step
-    ],
-)
-def test_chunk_candidates_surround_the_four_mebibyte_rule(shape, candidates):
-    assert time_chunk_candidates(torch.empty(shape, device="meta")) == candidates
-
-
-def test_fastest_choice_builds_and_times_every_candidate_and_keeps_the_fastest():
-    built, calls = [], []
-
-    def build(size: int):
-        built.append(size)
-
-        def function(example: torch.Tensor) -> torch.Tensor:
-            calls.append(size)
-            return torch.ones(size * 1000).sum() + example
-
-        return function
-
-    chosen, function, trials = fastest_choice(build, [1, 50, 200], torch.tensor(1.0), repeats=3)
-    assert built == [1, 50, 200]
-    assert calls == [1] * 5 + [50] * 5 + [200] * 5  # first call, one warm-up, three timed
-    assert set(trials["trial_ms"]) == set(trials["prepare_s"]) == {1, 50, 200}
-    assert chosen == min(trials["trial_ms"], key=trials["trial_ms"].get)
-    assert function(torch.tensor(0.0)).item() == chosen * 1000
-    with pytest.raises(ValueError, match="no candidates"):
-        fastest_choice(build, [], torch.tensor(1.0))

@@ -102,8 +102,8 @@ def fastest_choice(
 def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
     """:func:`snn_deploy.compile_model` with the time loop fused in chunks and channels-last
     convolutions; the chunk size is the fastest of :func:`time_chunk_candidates` on ``example``,
-    timed briefly here (the choice and the trials go into ``details``); ``prepare_seconds`` is
-    the chosen one's compile time (its first call)."""
+    timed briefly here (the choice, the trial times and each candidate's compile time go into
+    ``details``); ``prepare_seconds`` is the chosen one's compile time (its first call)."""
 
     def build(time_chunk: int) -> nn.Module:
         return compile_model(copy.deepcopy(model), time_chunk=time_chunk, channels_last=True, dynamic=False)
@@ -114,7 +114,11 @@ def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
         run=sequence,
         stream=_module_stream(stepper),
         prepare_seconds=trials["prepare_s"][time_chunk],
-        details={"time_chunk": time_chunk, "time_chunk_trial_ms": trials["trial_ms"]},
+        details={
+            "time_chunk": time_chunk,
+            "time_chunk_trial_ms": trials["trial_ms"],
+            "time_chunk_prepare_s": trials["prepare_s"],
+        },
     )
 
 
