@@ -10,6 +10,12 @@ the two entry points of :class:`snn_deploy.benchmarks.backends.Runner`:
 - ``stream(batch)`` (W4): starts a stream from rest and returns ``step(x_t)``, which takes one
   ``(B, ...)`` step and returns its ``(B, 10)`` output, state carried between calls.
 
+and, for norse and snntorch, ``deployable``: the same network as a plain module that
+:mod:`snn_deploy.benchmarks.peer_paths` exports to ONNX and compiles (norse's sequence module's
+output; its cells, or snntorch's layers with explicit state, as one step with the state as
+tensors). Checked in a scratch environment with the libraries: each path's output equals the
+library's eager call (W1-W4, quick size).
+
 The libraries are never dependencies: each is imported lazily, and one that is missing or fails
 at import is left out (none importable, or a workload such as ON: an empty dict). An error while
 building a network is not caught: it is a changed API, to see rather than to hide.
