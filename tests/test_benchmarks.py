@@ -38,9 +38,19 @@ def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
         ("W1", "floor"),
         ("W1", "eager"),
         ("W1", "onnxruntime"),
+        ("W3", "floor"),
         ("W3", "torchscript"),
         ("W4", "onnxruntime"),
     } <= measured
+    w3 = {line["backend"]: line for line in lines if line["workload"] == "W3"}
+    assert w3["torchscript"]["ratio_to_floor"] == pytest.approx(
+        w3["torchscript"]["median_ms"] / w3["floor"]["median_ms"]
+    )
+    sparse = [line for line in records if line["kind"] == "sparse"]
+    assert {(line["rate"], line["path"]) for line in sparse} == {
+        (rate, path) for rate in (0.1, 0.15) for path in ("dense", "gather eager", "gather compile")
+    }
+    assert all(line["median_ms"] > 0 for line in sparse)
     assert all(line["median_ms"] > 0 and line["machine"]["torch"] and line["allocator"] == "system" for line in lines)
     assert "x eager" in printed and "W4" in printed
     exports = {(line["artifact"], line["time_steps"]): line for line in records if line["kind"] == "export"}
@@ -86,5 +96,8 @@ def test_a_failing_backend_is_reported_and_the_suite_goes_on(monkeypatch, capsys
 
     monkeypatch.setitem(suite.BACKENDS, "broken", broken)
     results = suite.run_suite(["W4"], ["broken", "eager"], torch.device("cpu"), quick=True, repeats=2)
-    assert [(r.workload, r.backend) for r in results] == [("W4", "eager")]
+    assert [(r.workload, r.backend, r.error) for r in results] == [
+        ("W4", "broken", "RuntimeError: boom"),
+        ("W4", "eager", None),
+    ]
     assert "W4 broken: FAILED: RuntimeError: boom" in capsys.readouterr().out
