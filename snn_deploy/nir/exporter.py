@@ -11,7 +11,7 @@ back into the neuron; ``LILinearCell`` is ``Linear -> CubaLI``. ``Lift``, ``nn.L
 ``SequentialState`` map one to one. Anything else is a :class:`NIRError` naming the module.
 """
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import nir
 import numpy as np
@@ -55,7 +55,7 @@ class _GraphBuilder:
             self.edges.append((source, name))
         return name
 
-    def use_dt(self, module: nn.Module, where: str) -> float:
+    def use_dt(self, module: NeuronModule, where: str) -> float:
         if self.dt is None:
             self.dt = float(module.dt)
         elif float(module.dt) != self.dt:
@@ -97,7 +97,7 @@ def _box_lif(cell: LIFBoxCell, shape: Sequence[int]) -> nir.LIF:
     )
 
 
-def _conv(conv: nn.Module, weight: Tensor, sample: Tensor, spatial: int) -> nir.NIRNode:
+def _conv(conv: Union[nn.Conv1d, nn.Conv2d, LConv2d], weight: Tensor, sample: Tensor, spatial: int) -> nir.NIRNode:
     common = dict(
         weight=_weight(weight),
         stride=tuple(conv.stride[:spatial]),

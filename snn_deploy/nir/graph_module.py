@@ -81,7 +81,10 @@ class NIRGraphModule(nn.Module):
         for k, node in enumerate(self.nodes):
             if self.delayed[k]:
                 state.append(input_tensor.new_zeros([batch] + self.output_shapes[k]))
-            state.extend(node.initial_state(input_tensor.new_zeros([batch] + self.input_shapes[k])))
+            # every step module has initial_state (nodes.py); ModuleList yields nn.Module to the checker
+            # and TorchScript has no typing.cast
+            zeros = input_tensor.new_zeros([batch] + self.input_shapes[k])
+            state.extend(node.initial_state(zeros))  # type: ignore[operator]
         return state
 
     def step(self, input_tensor: Tensor, state: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
@@ -131,7 +134,7 @@ class NIRGraphModule(nn.Module):
             )
         for name, tensor, want in zip(self.state_names, state, expected):
             if not isinstance(tensor, Tensor) or tensor.shape != want.shape:
-                got = tuple(tensor.shape) if isinstance(tensor, Tensor) else type(tensor).__name__
+                got = str(tuple(tensor.shape)) if isinstance(tensor, Tensor) else type(tensor).__name__
                 raise ValueError(f"NIRGraphModule: state '{name}' must have shape {tuple(want.shape)}, got {got}")
 
     def extra_repr(self) -> str:

@@ -1,7 +1,7 @@
 """``from_nir``: a NIR graph (or ``.nir`` file) as a :class:`NIRGraphModule`."""
 
 import os
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Union, cast
 
 import nir
 import numpy as np
@@ -55,7 +55,9 @@ def _step_shape(flat: FlatGraph, name: str, module: torch.nn.Module, inputs: Lis
             total = inputs[0]
             for x in inputs[1:]:
                 total = total + x
-            output, _ = module(inputs, module.initial_state(total))
+            # every step module of nodes.py has initial_state; nn.Module types attributes Tensor | Module
+            initial_state = cast(Callable[[torch.Tensor], List[torch.Tensor]], module.initial_state)
+            output, _ = module(inputs, initial_state(total))
         except RuntimeError as error:
             shapes_in = ", ".join(str(list(x.shape[1:])) for x in inputs)
             message = str(error).splitlines()[0]

@@ -22,7 +22,7 @@ no multiplication is made, so a round trip is bit-identical. Per-neuron arrays s
 """
 
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 import nir
 import numpy as np
@@ -197,7 +197,8 @@ def _conv(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     if weight.ndim != 2 + spatial:
         raise node_error(name, node, f"expected a {2 + spatial}-D weight, got shape {weight.shape}")
     padding = node.padding if isinstance(node.padding, str) else _ints(node.padding, spatial)
-    conv_type = nn.Conv1d if spatial == 1 else nn.Conv2d
+    # sizes are lists of `spatial` ints; torch's stubs type them per layer as fixed-length tuples
+    conv_type: Callable[..., Union[nn.Conv1d, nn.Conv2d]] = nn.Conv1d if spatial == 1 else nn.Conv2d
     conv = conv_type(
         weight.shape[1] * int(node.groups),
         weight.shape[0],
@@ -211,16 +212,16 @@ def _conv(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     )
     with torch.no_grad():
         conv.weight.copy_(_tensor(weight, target))
-        if node.bias is not None:
+        if conv.bias is not None:
             conv.bias.copy_(_tensor(_float_array(name, node, "bias"), target).reshape(-1))
     return _stateless(conv)
 
 
 def _pool(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     kernel, stride, padding = (_ints(getattr(node, field), 2) for field in ("kernel_size", "stride", "padding"))
-    if isinstance(node, nir.SumPool2d):
-        return _stateless(nodes.SumPool2d(kernel, stride, padding))
-    return _stateless(nn.AvgPool2d(kernel, stride, padding))
+    # torch's stubs type AvgPool2d's sizes as pairs; both layers take the lists of two ints
+    pool_type: Callable[..., nn.Module] = nodes.SumPool2d if isinstance(node, nir.SumPool2d) else nn.AvgPool2d
+    return _stateless(pool_type(kernel, stride, padding))
 
 
 IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, Target], ImportedNode]] = {

@@ -41,6 +41,8 @@ def sum_inputs(inputs: List[Tensor]) -> Tensor:
 class _InputScale(nn.Module):
     """An optional elementwise factor on every input: ``x * input_scale``, or ``x`` without one."""
 
+    input_scale: Tensor
+
     def __init__(self, input_scale: Optional[Tensor]):
         super().__init__()
         self.scaled = input_scale is not None
@@ -70,6 +72,8 @@ class StatelessNode(nn.Module):
 class Scale(nn.Module):
     """:math:`y = s \\odot x` (NIR ``Scale``)."""
 
+    scale: Tensor
+
     def __init__(self, scale: Tensor):
         super().__init__()
         self.register_buffer("scale", scale)
@@ -80,6 +84,8 @@ class Scale(nn.Module):
 
 class Threshold(nn.Module):
     """:math:`z = H(x - \\theta)` (NIR ``Threshold``), the exact step without a surrogate gradient."""
+
+    threshold: Tensor
 
     def __init__(self, threshold: Tensor):
         super().__init__()
@@ -211,6 +217,8 @@ class IFNode(nn.Module):
 class IntegratorNode(nn.Module):
     r"""NIR ``I``, :math:`\dot{v} = r x`, by one Euler step :math:`v \leftarrow v + \Delta t\, r x`;
     the output is :math:`v`, the state ``[v]`` starts at 0."""
+
+    r: Tensor
 
     def __init__(self, r: Tensor, dt: float):
         super().__init__()
