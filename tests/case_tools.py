@@ -61,3 +61,9 @@ def spikes_and_state(*shape: int):
 
 
 T, B = 6, 3
+
+
+def built(case: Case, seed: int = 0) -> nn.Module:
+    """The case's module in eval mode, its random weights drawn after ``torch.manual_seed(seed)``."""
+    torch.manual_seed(seed)
+    return case.make().eval()
