@@ -128,6 +128,8 @@ class SpatialReceptiveField2d(_ReceptiveFieldConv):
     ``(batch, in_channels, H, W)``. With ``optimize_fields`` the rows are an ``nn.Parameter``
     (``rf_parameters``, as in norse's ``state_dict``). ``**kwargs`` are ``conv2d`` options."""
 
+    rf_parameters: Tensor
+
     def __init__(
         self,
         in_channels: int,
@@ -191,6 +193,9 @@ class ParameterizedSpatialReceptiveField2d(_ReceptiveFieldConv):
     :class:`SampledSpatialReceptiveField2d` and then learn their own scale, angle and ratio: the
     parameters ``scales``, ``angles``, ``ratios`` have one entry per field."""
 
+    scales: Tensor
+    angles: Tensor
+    ratios: Tensor
     derivative_rows: Tensor
 
     def __init__(
