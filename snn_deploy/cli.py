@@ -1,4 +1,4 @@
-"""``snn-deploy``: export, inspect and validate artifacts from the command line.
+"""``snn-deploy``: export, inspect, validate, run and benchmark artifacts from the command line.
 
 Subcommands live in ``COMMANDS`` (name -> :class:`Command`); add one by adding an entry.
 Errors of snn_deploy (and bad files or factories) print one line to stderr and exit with 1.
@@ -14,12 +14,12 @@ step mode and for encoders).
 
 import argparse
 import importlib
-import json
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from snn_deploy.errors import SnnDeployError
+from snn_deploy.extras import require
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
 
 
@@ -68,6 +68,7 @@ def _load_factory(spec: str) -> Callable[[], Any]:
 
 
 def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
+    require("torch", "snn-deploy export")
     import torch
 
     from snn_deploy.export import model_kind
@@ -111,39 +112,8 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- inspect and validate ----------------------------------------------------------------------
-
-
-def _add_artifact_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("artifact", help="an .onnx, .ts/.pt or .pt2 file written by snn-deploy export")
-
-
-def _run_inspect(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import read_manifest
-
-    print(json.dumps(json.loads(read_manifest(args.artifact).to_json()), indent=2, sort_keys=True))
-    return 0
-
-
-def _run_validate(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import validate_artifact
-    from snn_deploy.export.compare import summary
-
-    figures = validate_artifact(args.artifact)
-    print(f"{args.artifact}: matches its recorded eager reference")
-    for line in summary(figures):
-        print(f"  {line}")
-    return 0
-
-
 COMMANDS: Dict[str, Command] = {
     "export": Command("export a model from a Python factory", _add_export_arguments, _run_export),
-    "inspect": Command("print the manifest of an artifact", _add_artifact_argument, _run_inspect),
-    "validate": Command(
-        "re-run an artifact on its recorded inputs and compare with the recorded eager outputs",
-        _add_artifact_argument,
-        _run_validate,
-    ),
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
 

@@ -13,7 +13,7 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import Signature
-from snn_deploy.manifest import ONNX_DIGEST_KEY, onnx_digest
+from snn_deploy.formats.onnx_file import with_metadata
 
 if TYPE_CHECKING:
     import onnx_ir
@@ -94,13 +94,8 @@ def opset_of(model: onnx.ModelProto) -> int:
 
 
 def save(model: onnx.ModelProto, path: Path, extras: Dict[str, str]) -> None:
-    kept = [entry for entry in model.metadata_props if entry.key not in extras and entry.key != ONNX_DIGEST_KEY]
-    del model.metadata_props[:]
-    model.metadata_props.extend(kept)
-    for key, value in extras.items():
-        model.metadata_props.add(key=key, value=value)
-    model.metadata_props.add(key=ONNX_DIGEST_KEY, value=onnx_digest(model))
-    onnx.save(model, str(path))
+    """Write ``model`` with the metadata entries ``extras`` and the checksum of the file's bytes."""
+    path.write_bytes(with_metadata(model.SerializeToString(), extras))
 
 
 def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
@@ -109,8 +104,3 @@ def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [value.name for value in session.get_inputs()]
     return lambda arrays: session.run(None, dict(zip(names, arrays)))
-
-
-def read_extras(path: Path) -> Dict[str, str]:
-    model = onnx.load(str(path), load_external_data=False)
-    return {entry.key: entry.value for entry in model.metadata_props}

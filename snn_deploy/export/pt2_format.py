@@ -2,6 +2,7 @@
 AOTInductor package; the manifest is an extra file of the archive in both."""
 
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
@@ -10,7 +11,6 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import Signature
-from snn_deploy.export.zip_extras import add_extras
 
 NAME = "pt2"
 
@@ -26,6 +26,15 @@ def build(program: torch.export.ExportedProgram, signature: Signature, aoti: boo
         except Exception as error:
             raise ExportError(f"AOTInductor compilation failed: {error}") from None
         return package.read_bytes()
+
+
+def add_extras(path: Path, extras: Dict[str, str]) -> None:
+    """Add ``extras`` to the AOTInductor package at ``path`` under its root folder's ``extra/``
+    (where ``torch.export.save`` puts them), stored uncompressed like the rest."""
+    with zipfile.ZipFile(path, "a") as archive:
+        root = archive.namelist()[0].split("/", 1)[0]
+        for key, value in extras.items():
+            archive.writestr(f"{root}/extra/{key}", value)
 
 
 def save(built: Any, path: Path, extras: Dict[str, str]) -> None:

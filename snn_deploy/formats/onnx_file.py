@@ -1,0 +1,172 @@
+"""Read and sign an ONNX file's ``metadata_props`` from its raw bytes, without the ``onnx`` package.
+
+An ONNX file is one serialized ``ModelProto`` (protobuf). Its top-level fields are records
+``tag, [length], payload``; ``metadata_props`` is field 14, a ``StringStringEntryProto`` each
+(``key`` field 1, ``value`` field 2). Walking the top-level records costs one pass over a few
+headers: the graph's bytes are skipped by their length, never parsed.
+
+The checksum (``ONNX_DIGEST_KEY``) is the SHA-256 of the file's bytes without the record that
+holds it. Protobuf serializes fields in field-number order and repeated fields element by
+element, so this equals the SHA-256 of the model serialized without that entry (what earlier
+versions recorded), and a writer can sign a model by appending the record to its bytes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from snn_deploy.errors import ArtifactError
+
+METADATA_FIELD = 14
+DIGEST_KEY = "snn_deploy.sha256"
+_VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
+_MAX_FIELD = 1 << 29
+
+
+@dataclass(frozen=True)
+class Record:
+    """One top-level field of the message: its number and the byte span ``[start, end)``."""
+
+    field: int
+    start: int
+    end: int
+    payload_start: int
+
+
+def _bad(what: str, detail: str) -> ArtifactError:
+    return ArtifactError(f"{what}: not a readable ONNX model, truncated or corrupted ({detail})")
+
+
+def _varint(data: bytes, position: int, end: int, what: str) -> Tuple[int, int]:
+    value = shift = 0
+    for index in range(position, min(position + 10, end)):
+        byte = data[index]
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, index + 1
+        shift += 7
+    raise _bad(what, f"a broken varint at byte {position}")
+
+
+def records(data: bytes, start: int = 0, end: Optional[int] = None, what: str = "ONNX file") -> List[Record]:
+    """The records of the message in ``data[start:end]``; :class:`ArtifactError` if they do not
+    tile it exactly (a truncated or corrupted file)."""
+    end = len(data) if end is None else end
+    found = []
+    position = start
+    while position < end:
+        tag, payload = _varint(data, position, end, what)
+        field, wire = tag >> 3, tag & 7
+        if not 0 < field < _MAX_FIELD:
+            raise _bad(what, f"protobuf field number {field} at byte {position}")
+        if wire == _VARINT:
+            _, stop = _varint(data, payload, end, what)
+        elif wire == _FIXED64:
+            stop = payload + 8
+        elif wire == _FIXED32:
+            stop = payload + 4
+        elif wire == _LENGTH:
+            length, payload = _varint(data, payload, end, what)
+            stop = payload + length
+        else:
+            raise _bad(what, f"protobuf wire type {wire} at byte {position}")
+        if stop > end:
+            raise _bad(what, f"the field at byte {position} runs past the end")
+        found.append(Record(field, position, stop, payload))
+        position = stop
+    return found
+
+
+def _entry(data: bytes, record: Record, what: str) -> Tuple[str, str]:
+    """``(key, value)`` of one ``metadata_props`` record."""
+    key = value = b""
+    for part in records(data, record.payload_start, record.end, what):
+        if part.field in (1, 2) and data[part.start] & 7 == _LENGTH:
+            text = data[part.payload_start : part.end]
+            key, value = (text, value) if part.field == 1 else (key, text)
+    try:
+        return key.decode("utf-8"), value.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ArtifactError(f"{what}: a metadata entry is not valid UTF-8 ({error.reason})") from None
+
+
+@dataclass(frozen=True)
+class OnnxMetadata:
+    """The ``metadata_props`` of an ONNX file and where its checksum record lies."""
+
+    entries: Dict[str, str]
+    digest_record: Optional[Record]
+    fields: Tuple[int, ...]
+
+
+def read_metadata(data: bytes, what: str) -> OnnxMetadata:
+    """Walk the top-level records of ``data``; a repeated snn_deploy key is an :class:`ArtifactError`."""
+    entries: Dict[str, str] = {}
+    digest: Optional[Record] = None
+    top = records(data, what=what)
+    for record in top:
+        if record.field != METADATA_FIELD or data[record.start] & 7 != _LENGTH:
+            continue
+        key, value = _entry(data, record, what)
+        if key in entries and key.startswith("snn_deploy."):
+            raise ArtifactError(f"{what}: the metadata entry {key!r} appears twice")
+        entries[key] = value
+        if key == DIGEST_KEY:
+            digest = record
+    return OnnxMetadata(entries, digest, tuple(record.field for record in top))
+
+
+def digest_without(data: bytes, record: Optional[Record]) -> str:
+    """SHA-256 of ``data`` without the bytes of ``record`` (the checksum's own record)."""
+    if record is None:
+        return hashlib.sha256(data).hexdigest()
+    view = memoryview(data)
+    hasher = hashlib.sha256(view[: record.start])
+    hasher.update(view[record.end :])
+    return hasher.hexdigest()
+
+
+def verify(data: bytes, metadata: OnnxMetadata, what: str) -> bool:
+    """True if ``data`` carries a checksum and matches it; :class:`ArtifactError` on a mismatch."""
+    if metadata.digest_record is None:
+        return False
+    if digest_without(data, metadata.digest_record) != metadata.entries[DIGEST_KEY]:
+        raise ArtifactError(f"{what}: the file does not match the checksum recorded at export: it is corrupted")
+    return True
+
+
+def _length_delimited(field: int, payload: bytes) -> bytes:
+    return _encode_varint(field << 3 | _LENGTH) + _encode_varint(len(payload)) + payload
+
+
+def _encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def entry_record(key: str, value: str) -> bytes:
+    """The serialized ``metadata_props`` record ``key -> value``."""
+    payload = _length_delimited(1, key.encode("utf-8")) + _length_delimited(2, value.encode("utf-8"))
+    return _length_delimited(METADATA_FIELD, payload)
+
+
+def with_metadata(data: bytes, entries: Dict[str, str], what: str = "ONNX model") -> bytes:
+    """``data`` with the metadata entries ``entries`` set (replacing those keys), the old
+    checksum removed and a new checksum record appended: a signed file."""
+    drop = set(entries) | {DIGEST_KEY}
+    kept = bytearray()
+    for record in records(data, what=what):
+        if record.field == METADATA_FIELD and _entry(data, record, what)[0] in drop:
+            continue
+        kept += data[record.start : record.end]
+    for key, value in entries.items():
+        kept += entry_record(key, value)
+    body = bytes(kept)
+    return body + entry_record(DIGEST_KEY, hashlib.sha256(body).hexdigest())
