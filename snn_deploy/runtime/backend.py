@@ -8,6 +8,7 @@ as the backend's native arrays (``to_native``/``from_native`` convert numpy and 
 from typing import Any, List, Optional, Protocol, Sequence
 
 from snn_deploy.errors import DeviceError
+from snn_deploy.extras import require
 from snn_deploy.formats import ONNX, ArtifactFile
 from snn_deploy.runtime.signature import Signature
 
@@ -35,6 +36,7 @@ def open_backend(
         return OnnxBackend(artifact, device, threads, providers)
     if providers is not None:
         raise DeviceError(f"{artifact.path}: providers= applies to ONNX artifacts, this is {artifact.kind}")
+    require("torch", f"running a {artifact.kind} artifact")
     from snn_deploy.runtime.torch_backend import TorchBackend
 
     return TorchBackend(artifact, device, threads, trusted=trusted)
