@@ -19,9 +19,9 @@ Where the manifest (``Manifest.to_json()``) is stored, always under the key ``MA
   package, a file of that name inside the package's zip archive.
 """
 
-import hashlib
 import json
 import math
+import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -29,7 +29,7 @@ from snn_deploy.errors import ArtifactError, IncompatibleVersionError
 
 FORMAT_VERSION = 1
 MANIFEST_KEY = "snn_deploy.manifest"
-ONNX_DIGEST_KEY = "snn_deploy.sha256"
+ONNX_DIGEST_KEY = "snn_deploy.crc32"
 INPUT_NAME = "input"
 OUTPUT_NAME = "output"
 STATE_PREFIX = "state."
@@ -252,11 +252,12 @@ def check_fields(data: Dict[str, Any], source: str) -> Dict[str, Any]:
 
 
 def onnx_digest(model: Any) -> str:
-    """SHA-256 of an ``onnx.ModelProto`` serialized without its own ``ONNX_DIGEST_KEY`` entry, the
-    checksum the runtime checks on the file's raw bytes (see :mod:`snn_deploy.formats.onnx_file`)."""
+    """The checksum (CRC-32, hex) of an ``onnx.ModelProto`` serialized without its own
+    ``ONNX_DIGEST_KEY`` entry, which the runtime checks on the file's raw bytes (see
+    :mod:`snn_deploy.formats.onnx_file`)."""
     copy = type(model)()
     copy.CopyFrom(model)
     kept = [entry for entry in copy.metadata_props if entry.key != ONNX_DIGEST_KEY]
     del copy.metadata_props[:]
     copy.metadata_props.extend(kept)
-    return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
+    return f"{zlib.crc32(copy.SerializeToString(deterministic=True)):08x}"

@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 import torch
-from runtime_models import FEATURES, T, Artifacts, inputs, make_model
+from runtime_models import FEATURES, Artifacts, T, inputs, make_model
 from torch import nn
 
 import snn_deploy as snn

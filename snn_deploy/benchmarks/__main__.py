@@ -9,6 +9,7 @@ import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
+from snn_deploy.benchmarks.load_time import LOAD_TABLE_HEADER, format_load_row, load_times
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.runtime import retain_freed_memory
 
@@ -49,6 +50,12 @@ def main(argv=None) -> int:
         default=None,
         help="T values of the ONNX export-scaling table (default 16,256,1024; quick 4,16; 'none' skips it)",
     )
+    parser.add_argument(
+        "--load-mb",
+        type=float,
+        default=None,
+        help="model size of the load-time table (default 50; quick 2; 0 skips it)",
+    )
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
@@ -66,6 +73,13 @@ def main(argv=None) -> int:
         for export in export_scaling(steps):
             print(format_export_row(export), flush=True)
             exports.append(export)
+    megabytes = args.load_mb if args.load_mb is not None else 2.0 if args.quick else 50.0
+    if megabytes > 0:
+        print("\nruntime.load per format, and the share of it spent checking the file (checksum, CRCs, manifest)")
+        print(LOAD_TABLE_HEADER)
+        for load in load_times(megabytes, repeats=3 if args.quick else 9):
+            print(format_load_row(load), flush=True)
+            exports.append(load)
     append_results([*results, *exports], args.results, device, args.quick, allocator)
     print(f"\nappended {len(results) + len(exports)} results to {args.results}")
     return 0

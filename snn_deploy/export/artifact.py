@@ -32,7 +32,7 @@ def _runner(artifact: ArtifactFile) -> Callable[[List[np.ndarray]], List[np.ndar
         import onnxruntime
 
         try:
-            session = onnxruntime.InferenceSession(artifact.data, providers=["CPUExecutionProvider"])
+            session = onnxruntime.InferenceSession(artifact.path, providers=["CPUExecutionProvider"])
         except Exception as error:
             raise ArtifactError(f"{artifact.path}: onnxruntime cannot load it: {error}") from None
         names = [value.name for value in session.get_inputs()]

@@ -15,10 +15,12 @@ never unpickling, loading a library or executing anything, and refuses a format 
 unless the caller says the file is trusted. Torch-free.
 """
 
+import contextlib
 import json
+import mmap
 import os
-from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Dict, Iterator, Optional, Tuple
 
 from snn_deploy.errors import ArtifactError, UntrustedArtifactError
 from snn_deploy.formats import onnx_file, zip_file
@@ -61,13 +63,13 @@ def format_of_suffix(path: "str | os.PathLike[str]") -> ArtifactFormat:
 @dataclass(frozen=True)
 class ArtifactFile:
     """An artifact read as data: its format, manifest (``None`` for a plain ONNX file), extra
-    entries, the ONNX bytes (checked against their checksum), and an AOTI package's device."""
+    entries, where an ONNX file's checksum record lies, and an AOTI package's device."""
 
     path: str
     format: ArtifactFormat
     manifest: Optional[Manifest]
     extras: Dict[str, str] = field(repr=False)
-    data: Optional[bytes] = field(default=None, repr=False)
+    checksum: Optional[onnx_file.Checksum] = None
     checksum_verified: bool = False
     aoti_device: Optional[str] = None
     file_bytes: int = 0
@@ -75,6 +77,15 @@ class ArtifactFile:
     @property
     def kind(self) -> str:
         return self.format.name
+
+    def verify_checksum(self) -> bool:
+        """Hash the ONNX file's bytes and compare with the recorded checksum (an
+        :class:`ArtifactError` if they differ); False if the file records none."""
+        if self.checksum is None:
+            return False
+        with _mapped(self.path, self.file_bytes) as data:
+            onnx_file.verify(data, self.checksum, self.path)
+        return True
 
 
 def trust_message(path: str, fmt: ArtifactFormat) -> str:
@@ -85,18 +96,20 @@ def trust_message(path: str, fmt: ArtifactFormat) -> str:
     )
 
 
-def open_artifact(path: "str | os.PathLike[str]", trusted: bool = False) -> ArtifactFile:
+def open_artifact(path: "str | os.PathLike[str]", trusted: bool = False, verify_checksum: bool = True) -> ArtifactFile:
     """:func:`read_artifact`, then :class:`UntrustedArtifactError` for a format that is code
     when ``trusted`` is false (after the checks: reading never runs anything)."""
-    artifact = read_artifact(path)
+    artifact = read_artifact(path, verify_checksum)
     if artifact.format.is_code and not trusted:
         raise UntrustedArtifactError(trust_message(artifact.path, artifact.format))
     return artifact
 
 
-def read_artifact(path: "str | os.PathLike[str]") -> ArtifactFile:
-    """Read and check the artifact at ``path`` as data (manifest, extras, checksum or zip CRCs);
-    :class:`ArtifactError` for a missing, damaged or mismatched file."""
+def read_artifact(path: "str | os.PathLike[str]", verify_checksum: bool = True) -> ArtifactFile:
+    """Read and check the artifact at ``path`` as data (manifest, extras, zip CRCs, and with
+    ``verify_checksum`` an ONNX file's checksum, else the caller runs
+    :meth:`ArtifactFile.verify_checksum`); :class:`ArtifactError` for a missing, damaged or
+    mismatched file."""
     path = os.fspath(path)
     fmt = format_of_suffix(path)
     if not os.path.isfile(path):
@@ -110,7 +123,7 @@ def read_artifact(path: "str | os.PathLike[str]") -> ArtifactFile:
     if fmt is ONNX:
         if is_zip:
             raise ArtifactError(f"{path}: named .onnx but holds a zip archive (TorchScript or .pt2 content); refused")
-        artifact = _open_onnx(path, size)
+        artifact = _open_onnx(path, size, verify_checksum)
     else:
         if not is_zip:
             raise ArtifactError(f"{path}: a {fmt.description} artifact must be a zip archive; this file is not one")
@@ -118,20 +131,35 @@ def read_artifact(path: "str | os.PathLike[str]") -> ArtifactFile:
     return artifact
 
 
-def _open_onnx(path: str, size: int) -> ArtifactFile:
+@contextlib.contextmanager
+def _mapped(path: str, size: int) -> Iterator[mmap.mmap]:
+    """The file's bytes, memory-mapped read-only (no copy)."""
     with open(path, "rb") as handle:
-        data = handle.read()
-    if len(data) != size:
-        raise ArtifactError(f"{path}: the file changed while it was read")
-    metadata = onnx_file.read_metadata(data, path)
-    verified = onnx_file.verify(data, metadata, path)
-    manifest = None
-    if MANIFEST_KEY in metadata.entries:
-        if not verified:
-            raise ArtifactError(f"{path}: an snn_deploy manifest without the checksum recorded at export: damaged")
+        try:
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as error:
+            raise ArtifactError(f"{path}: cannot read the file ({error})") from None
+    with data:
+        if len(data) != size:
+            raise ArtifactError(f"{path}: the file changed while it was read")
+        yield data
+
+
+def _open_onnx(path: str, size: int, verify_checksum: bool) -> ArtifactFile:
+    with _mapped(path, size) as data:
+        metadata = onnx_file.read_metadata(data, path)
+    artifact = ArtifactFile(path, ONNX, None, metadata.entries, metadata.checksum, False, None, size)
+    if MANIFEST_KEY not in metadata.entries:
+        return replace(artifact, checksum_verified=verify_checksum and artifact.verify_checksum())
+    if metadata.checksum is None:
+        raise ArtifactError(f"{path}: an snn_deploy manifest without the checksum recorded at export: damaged")
+    try:
         manifest = Manifest.from_json(metadata.entries[MANIFEST_KEY], path)
         _check_format(path, manifest, ONNX)
-    return ArtifactFile(path, ONNX, manifest, metadata.entries, data, verified, None, size)
+    except ArtifactError:
+        artifact.verify_checksum()  # a damaged file: say so rather than what the damage broke
+        raise
+    return replace(artifact, manifest=manifest, checksum_verified=verify_checksum and artifact.verify_checksum())
 
 
 def _open_zip(path: str, fmt: ArtifactFormat, size: int) -> ArtifactFile:

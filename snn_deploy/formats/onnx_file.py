@@ -5,20 +5,26 @@ An ONNX file is one serialized ``ModelProto`` (protobuf). Its top-level fields a
 (``key`` field 1, ``value`` field 2). Walking the top-level records costs one pass over a few
 headers: the graph's bytes are skipped by their length, never parsed.
 
-The checksum (``ONNX_DIGEST_KEY``) is the SHA-256 of the file's bytes without the record that
-holds it. Protobuf serializes fields in field-number order and repeated fields element by
-element, so this equals the SHA-256 of the model serialized without that entry (what earlier
-versions recorded), and a writer can sign a model by appending the record to its bytes.
+The checksum (``DIGEST_KEY``) is the CRC-32 of the file's bytes without the record that holds
+it. Protobuf serializes fields in field-number order and repeated fields element by element, so
+this equals the CRC-32 of the model serialized without that entry, and a writer can sign a model
+by appending the record to its bytes. CRC-32 (zip's checksum, 8 hex digits) catches every burst
+of damage up to 32 bits and anything else but one case in 4 billion, at about twice the speed of
+SHA-256 (50 against 97 ms for 50 MB here); it detects damage, it is no signature: whoever can
+change the file can recompute any unkeyed hash. Files written before this change carry a SHA-256
+(``LEGACY_DIGEST_KEY``) and are checked against it.
 """
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from snn_deploy.errors import ArtifactError
 
 METADATA_FIELD = 14
-DIGEST_KEY = "snn_deploy.sha256"
+DIGEST_KEY = "snn_deploy.crc32"
+LEGACY_DIGEST_KEY = "snn_deploy.sha256"
 _VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
 _MAX_FIELD = 1 << 29
 
@@ -91,18 +97,27 @@ def _entry(data: bytes, record: Record, what: str) -> Tuple[str, str]:
 
 
 @dataclass(frozen=True)
+class Checksum:
+    """Where a file's checksum record lies, its algorithm's key and the recorded value."""
+
+    record: Record
+    key: str
+    recorded: str
+
+
+@dataclass(frozen=True)
 class OnnxMetadata:
-    """The ``metadata_props`` of an ONNX file and where its checksum record lies."""
+    """The ``metadata_props`` of an ONNX file and its checksum, if it records one."""
 
     entries: Dict[str, str]
-    digest_record: Optional[Record]
+    checksum: Optional[Checksum]
     fields: Tuple[int, ...]
 
 
 def read_metadata(data: bytes, what: str) -> OnnxMetadata:
     """Walk the top-level records of ``data``; a repeated snn_deploy key is an :class:`ArtifactError`."""
     entries: Dict[str, str] = {}
-    digest: Optional[Record] = None
+    checksums = []
     top = records(data, what=what)
     for record in top:
         if record.field != METADATA_FIELD or data[record.start] & 7 != _LENGTH:
@@ -111,28 +126,29 @@ def read_metadata(data: bytes, what: str) -> OnnxMetadata:
         if key in entries and key.startswith("snn_deploy."):
             raise ArtifactError(f"{what}: the metadata entry {key!r} appears twice")
         entries[key] = value
-        if key == DIGEST_KEY:
-            digest = record
-    return OnnxMetadata(entries, digest, tuple(record.field for record in top))
+        if key in (DIGEST_KEY, LEGACY_DIGEST_KEY):
+            checksums.append(Checksum(record, key, value))
+    if len(checksums) > 1:
+        raise ArtifactError(f"{what}: more than one checksum entry: damaged")
+    return OnnxMetadata(entries, checksums[0] if checksums else None, tuple(record.field for record in top))
 
 
-def digest_without(data: bytes, record: Optional[Record]) -> str:
-    """SHA-256 of ``data`` without the bytes of ``record`` (the checksum's own record)."""
-    if record is None:
-        return hashlib.sha256(data).hexdigest()
-    view = memoryview(data)
-    hasher = hashlib.sha256(view[: record.start])
-    hasher.update(view[record.end :])
-    return hasher.hexdigest()
+def digest_without(data: bytes, record: Optional[Record], key: str = DIGEST_KEY) -> str:
+    """The checksum ``key`` names (CRC-32, or the legacy SHA-256) of ``data`` without the bytes
+    of ``record`` (the checksum's own record)."""
+    with memoryview(data) as view:
+        parts = (view, view[:0]) if record is None else (view[: record.start], view[record.end :])
+        if key == LEGACY_DIGEST_KEY:
+            hasher = hashlib.sha256(parts[0])
+            hasher.update(parts[1])
+            return hasher.hexdigest()
+        return f"{zlib.crc32(parts[1], zlib.crc32(parts[0])):08x}"
 
 
-def verify(data: bytes, metadata: OnnxMetadata, what: str) -> bool:
-    """True if ``data`` carries a checksum and matches it; :class:`ArtifactError` on a mismatch."""
-    if metadata.digest_record is None:
-        return False
-    if digest_without(data, metadata.digest_record) != metadata.entries[DIGEST_KEY]:
+def verify(data: bytes, checksum: Checksum, what: str) -> None:
+    """:class:`ArtifactError` unless ``data`` without the checksum's record matches it."""
+    if digest_without(data, checksum.record, checksum.key) != checksum.recorded:
         raise ArtifactError(f"{what}: the file does not match the checksum recorded at export: it is corrupted")
-    return True
 
 
 def _length_delimited(field: int, payload: bytes) -> bytes:
@@ -160,7 +176,7 @@ def entry_record(key: str, value: str) -> bytes:
 def with_metadata(data: bytes, entries: Dict[str, str], what: str = "ONNX model") -> bytes:
     """``data`` with the metadata entries ``entries`` set (replacing those keys), the old
     checksum removed and a new checksum record appended: a signed file."""
-    drop = set(entries) | {DIGEST_KEY}
+    drop = set(entries) | {DIGEST_KEY, LEGACY_DIGEST_KEY}
     kept = bytearray()
     for record in records(data, what=what):
         if record.field == METADATA_FIELD and _entry(data, record, what)[0] in drop:
@@ -169,4 +185,4 @@ def with_metadata(data: bytes, entries: Dict[str, str], what: str = "ONNX model"
     for key, value in entries.items():
         kept += entry_record(key, value)
     body = bytes(kept)
-    return body + entry_record(DIGEST_KEY, hashlib.sha256(body).hexdigest())
+    return body + entry_record(DIGEST_KEY, digest_without(body, None))

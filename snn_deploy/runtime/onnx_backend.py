@@ -44,8 +44,9 @@ class OnnxBackend:
     kind = "onnx"
 
     def __init__(self, artifact: ArtifactFile, device: str, threads: Optional[int], providers: Optional[Sequence[Any]]):
-        """Build the onnxruntime session from the bytes ``artifact`` read and checked (not from
-        the path again, so the file cannot change between the check and the load)."""
+        """Build the onnxruntime session for ``artifact``, whose checksum is checked first unless
+        :func:`~snn_deploy.formats.read_artifact` did (hashing beside the session build in a
+        thread made the load slower on a busy 2-core machine, so it stays sequential)."""
         import onnxruntime
 
         path = artifact.path
@@ -58,8 +59,10 @@ class OnnxBackend:
         if threads:
             options.intra_op_num_threads = int(threads)
             options.inter_op_num_threads = 1
+        if not artifact.checksum_verified:
+            artifact.verify_checksum()
         try:
-            self.session = onnxruntime.InferenceSession(artifact.data, options, providers=providers)
+            self.session = onnxruntime.InferenceSession(path, options, providers=providers)
         except Exception as error:
             raise ArtifactError(
                 f"{path}: not an artifact onnxruntime can load (a truncated or corrupted file, or not a "
