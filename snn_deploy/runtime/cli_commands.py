@@ -204,6 +204,46 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- optimize and quantize ----------------------------------------------------------------------
+
+
+def _add_post_processing_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("artifact", help="an .onnx artifact written by snn-deploy export")
+    parser.add_argument("--output", "-o", required=True, help="the new .onnx artifact")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fresh comparison inputs")
+
+
+def _add_optimize_arguments(parser: argparse.ArgumentParser) -> None:
+    from snn_deploy.runtime.post_processing import OPTIMIZATION_LEVELS
+
+    _add_post_processing_arguments(parser)
+    parser.add_argument("--level", choices=OPTIMIZATION_LEVELS, default="extended")
+
+
+def _add_quantize_arguments(parser: argparse.ArgumentParser) -> None:
+    from snn_deploy.runtime.post_processing import QUANTIZATION_MODES
+
+    _add_post_processing_arguments(parser)
+    parser.add_argument("--mode", choices=QUANTIZATION_MODES, default="dynamic", help="int8 weights (dynamic) or all")
+    parser.add_argument("--calibration", help="static mode: an .npz named like the inputs (default: the recorded ones)")
+
+
+def _optimize(args: argparse.Namespace) -> int:
+    from snn_deploy.runtime.post_processing import optimize
+
+    print(optimize(args.artifact, args.output, args.level, overwrite=args.overwrite, seed=args.seed))
+    return 0
+
+
+def _quantize(args: argparse.Namespace) -> int:
+    from snn_deploy.runtime.post_processing import quantize
+
+    report = quantize(args.artifact, args.output, args.mode, args.calibration, overwrite=args.overwrite, seed=args.seed)
+    print(report)
+    return 0
+
+
 RUNTIME_COMMANDS: Dict[str, Tuple[str, Callable, Callable]] = {
     "inspect": (
         "summarize an artifact (--json: its whole manifest), after checking it",
@@ -216,5 +256,11 @@ RUNTIME_COMMANDS: Dict[str, Tuple[str, Callable, Callable]] = {
         _validate,
     ),
     "run": ("run an artifact on an input .npy", _add_run_arguments, _run),
+    "optimize": ("save an ONNX artifact after onnxruntime's graph optimizations", _add_optimize_arguments, _optimize),
+    "quantize": (
+        "save an ONNX artifact with int8 weights (onnxruntime quantization)",
+        _add_quantize_arguments,
+        _quantize,
+    ),
     "bench": ("time an artifact: latency p50/p99 per step and throughput", _add_bench_arguments, _bench),
 }
