@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from snn_deploy.errors import SnnDeployError
 from snn_deploy.extras import require
+from snn_deploy.formats import FORMATS
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
 
 
@@ -41,7 +42,7 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("factory", help="pkg.module:name, returning a model or (model, example)")
     parser.add_argument("--output", "-o", required=True, help="artifact path (.onnx, .ts/.pt, .pt2)")
     parser.add_argument("--checkpoint", help="a state_dict (or a dict with a 'state_dict' entry) to load")
-    parser.add_argument("--format", choices=["onnx", "torchscript", "pt2", "aoti"], help="default: from the suffix")
+    parser.add_argument("--format", choices=list(FORMATS), help="default: from the suffix")
     parser.add_argument("--mode", choices=["sequence", "step"], default="sequence")
     parser.add_argument("--time-steps", "-T", type=int, default=16, help="T of the example input (sequence mode)")
     parser.add_argument("--batch", "-B", type=int, default=2, help="batch size of the example input")
@@ -99,13 +100,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
     model, example = _model_and_example(args)
     options = dict(step=args.mode == "step", validate=not args.no_validate, overwrite=args.overwrite, seed=args.seed)
-    if args.format == "aoti":
-        report = exporting.to_pt2(model, example, args.output, aoti=True, **options)
-    elif args.format:
-        exporter = {"onnx": exporting.to_onnx, "torchscript": exporting.to_torchscript, "pt2": exporting.to_pt2}
-        report = exporter[args.format](model, example, args.output, **options)
-    else:
-        report = exporting.export(model, example, args.output, **options)
+    report = exporting.export(model, example, args.output, format=args.format, **options)
     if args.opset is not None and report.manifest.format != "onnx":
         print("note: --opset applies to ONNX only", file=sys.stderr)
     print(report)

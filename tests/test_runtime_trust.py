@@ -108,3 +108,26 @@ def test_a_pt2_named_ts_is_refused(artifacts: Artifacts, tmp_path):
     target.write_bytes(artifacts.path("pt2", "step").read_bytes())
     with pytest.raises(ArtifactError, match="named torchscript .* holds a pt2 archive"):
         runtime.load(target, trusted=True)
+
+
+def test_the_torch_backend_itself_refuses_without_the_opt_in(artifacts: Artifacts):
+    from snn_deploy.formats import read_artifact
+    from snn_deploy.runtime.torch_backend import TorchBackend
+
+    artifact = read_artifact(artifacts.path("torchscript", "step"))
+    with pytest.raises(UntrustedArtifactError, match="trusted=True"):
+        TorchBackend(artifact, "cpu", None)
+    assert TorchBackend(artifact, "cpu", None, trusted=True).signature.mode == "step"
+
+
+def test_export_refuses_a_format_its_suffix_does_not_name(tmp_path):
+    import torch
+
+    import snn_deploy as snn
+    from snn_deploy.errors import ExportError
+    from snn_deploy.export import export
+
+    with pytest.raises(ExportError, match="a torchscript artifact is named .ts/.pt"):
+        export(snn.LIF(), torch.rand(3, 2, 4), tmp_path / "m.onnx", format="torchscript")
+    report = export(snn.LIF(), torch.rand(3, 2, 4), tmp_path / "m.pt", format="torchscript", validate=False)
+    assert report.manifest.format == "torchscript"

@@ -169,13 +169,28 @@ def to_pt2(
     )
 
 
-def export(model: nn.Module, example_input: Tensor, path: "os.PathLike[str] | str", **options: Any) -> ExportReport:
-    """Export in the format of ``path``'s suffix (see :mod:`snn_deploy.formats`): ``.onnx``,
-    ``.ts``/``.pt`` or ``.pt2``; ``options`` go to :func:`to_onnx`, :func:`to_torchscript` or
-    :func:`to_pt2`."""
+def export(
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    format: Optional[str] = None,
+    **options: Any,
+) -> ExportReport:
+    """Export in ``format`` (a name of :data:`snn_deploy.formats.FORMATS`; default: the one
+    ``path``'s suffix names: ``.onnx``, ``.ts``/``.pt`` or ``.pt2``); ``options`` go to
+    :func:`to_onnx`, :func:`to_torchscript` or :func:`to_pt2`. The suffix must suit the format,
+    since loaders tell the format from it."""
     try:
         fmt = formats.format_of_suffix(path)
     except ArtifactError:
         raise ExportError(f"cannot tell the format of {path}: use a suffix of {', '.join(formats.SUFFIXES)}") from None
+    if format is not None:
+        if format not in formats.FORMATS:
+            raise ExportError(f"unknown format {format!r}: use one of {', '.join(formats.FORMATS)}")
+        if fmt.suffixes != formats.FORMATS[format].suffixes:
+            raise ExportError(f"a {format} artifact is named {'/'.join(formats.FORMATS[format].suffixes)}, not {path}")
+        fmt = formats.FORMATS[format]
+    if fmt is formats.AOTI:
+        return to_pt2(model, example_input, path, aoti=True, **options)
     exporters = {formats.ONNX: to_onnx, formats.TORCHSCRIPT: to_torchscript, formats.PT2: to_pt2}
     return exporters[fmt](model, example_input, path, **options)

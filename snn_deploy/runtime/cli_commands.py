@@ -83,6 +83,9 @@ def summary_lines(artifact: Any) -> List[str]:
         lines.append(f"validated at batch {m.validation.get('batch')}: " + "; ".join(_figure_lines(figures)))
     else:
         lines.append("not validated at export")
+    for step in m.options.get("post_processing", []):
+        if isinstance(step, dict):
+            lines.append("post-processed: " + " ".join(f"{key}={value}" for key, value in step.items()))
     lines.append("written by " + ", ".join(f"{name} {version}" for name, version in sorted(m.producer.items())))
     return lines
 
