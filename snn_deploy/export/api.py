@@ -21,7 +21,7 @@ from snn_deploy import formats
 from snn_deploy.errors import ArtifactError, ExportError
 from snn_deploy.export import onnx_format, pt2_format, torchscript_format
 from snn_deploy.export.compare import summary
-from snn_deploy.export.describe import Signature, describe
+from snn_deploy.export.describe import ExportSignature, describe
 from snn_deploy.export.files import atomic_file, check_target
 from snn_deploy.export.metadata import manifest_for
 from snn_deploy.export.reference import REFERENCE_KEY, encode
@@ -67,7 +67,7 @@ class ExportReport:
         return "\n".join(lines)
 
 
-def _exported_program(signature: Signature) -> torch.export.ExportedProgram:
+def _exported_program(signature: ExportSignature) -> torch.export.ExportedProgram:
     try:
         return torch.export.export(signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes())
     except Exception as error:

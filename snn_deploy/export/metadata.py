@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 import snn_deploy
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.manifest import Manifest
 
 
@@ -81,7 +81,7 @@ def producer(**extra: str) -> Dict[str, str]:
     }
 
 
-def manifest_for(signature: Signature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:
+def manifest_for(signature: ExportSignature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:
     model = signature.boundary.model
     return Manifest(
         format=format_name,

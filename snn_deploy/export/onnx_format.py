@@ -12,7 +12,7 @@ import onnx
 import torch
 
 from snn_deploy.errors import ExportError
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.formats.onnx_file import with_metadata
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 NAME = "onnx"
 
 
-def build(program: torch.export.ExportedProgram, signature: Signature, opset: Optional[int] = None) -> onnx.ModelProto:
+def build(
+    program: torch.export.ExportedProgram, signature: ExportSignature, opset: Optional[int] = None
+) -> onnx.ModelProto:
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the exporter prints its progress
             onnx_program = torch.onnx.export(
@@ -77,7 +79,7 @@ def _optimize(model: "onnx_ir.Model") -> None:
         optimization(model)
 
 
-def _name_batch_axis(model: onnx.ModelProto, signature: Signature) -> None:
+def _name_batch_axis(model: onnx.ModelProto, signature: ExportSignature) -> None:
     """Rename the exporter's symbol for the batch size (``s0``...) to ``batch`` everywhere."""
     symbols = set()
     for value, spec in zip(model.graph.input, signature.inputs):

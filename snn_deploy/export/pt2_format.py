@@ -10,12 +10,12 @@ import numpy as np
 import torch
 
 from snn_deploy.errors import ExportError
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 
 NAME = "pt2"
 
 
-def build(program: torch.export.ExportedProgram, signature: Signature, aoti: bool = False) -> Any:
+def build(program: torch.export.ExportedProgram, signature: ExportSignature, aoti: bool = False) -> Any:
     """The program itself, or the bytes of its AOTInductor package (compiled here, slow)."""
     if not aoti:
         return program
