@@ -5,7 +5,7 @@ A state such as ``LIFRefracState(lif=LIFState(z, v, i), rho)`` flattens to the l
 with ``None`` entries skipped. Export and runtime name artifact inputs and outputs this way.
 """
 
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Iterable, Iterator, List, Tuple
 
 import torch
 from torch import Tensor
@@ -18,6 +18,7 @@ def is_namedtuple(value: Any) -> bool:
 
 def named_leaves(tree: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
     """Yield ``(dotted_name, leaf)`` for every leaf of nested NamedTuples, lists and tuples."""
+    children: Iterable[Tuple[str, Any]]
     if is_namedtuple(tree):
         children = zip(tree._fields, tree)
     elif isinstance(tree, (list, tuple)):

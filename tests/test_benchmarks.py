@@ -12,6 +12,7 @@ from snn_deploy.benchmarks.suite import Result, _with_ratios, format_table
 from snn_deploy.benchmarks.timing import measure
 
 
+@pytest.mark.slow  # exports ONNX at T=4 and T=16 and times every backend
 def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     results = tmp_path / "results.jsonl"
     status = bench_main(

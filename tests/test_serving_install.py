@@ -20,6 +20,7 @@ from runtime_models import Artifacts, eager, inputs
 import snn_deploy
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment: about half a minute
 SERVING = ["numpy", "onnxruntime"]
 
 

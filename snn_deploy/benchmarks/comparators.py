@@ -22,7 +22,7 @@ differ in detail (norse's LIF has a synaptic current); the arithmetic per step i
 
 import importlib
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, cast
 
 import torch
 from torch import Tensor, nn
@@ -180,7 +180,7 @@ class _Membrane(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         self.node(x)
-        return self.node.v_seq if self.node.step_mode == "m" else self.node.v
+        return cast(Tensor, self.node.v_seq if self.node.step_mode == "m" else self.node.v)
 
 
 def _spikingjelly() -> Builders:

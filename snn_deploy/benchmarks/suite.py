@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 import snn_deploy
-from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner, StepFunction
 from snn_deploy.benchmarks.comparators import comparator_models, comparator_versions
 from snn_deploy.benchmarks.timing import Timing, measure
 from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
@@ -55,16 +55,29 @@ def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds:
 
 
 def _sequence_result(
-    workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int
+    workload: Workload,
+    name: str,
+    runner: Runner,
+    run: Callable[[Any], Any],
+    x: torch.Tensor,
+    device: torch.device,
+    repeats: int,
 ) -> Result:
     data = runner.to_input(x)
-    timing = measure(lambda: runner.run(data), repeats=repeats, synchronize=_synchronize(device))
+    timing = measure(lambda: run(data), repeats=repeats, synchronize=_synchronize(device))
     return _from_timing(workload, name, timing, runner.prepare_seconds)
 
 
-def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device) -> Result:
+def _stream_result(
+    workload: Workload,
+    name: str,
+    runner: Runner,
+    stream: Callable[[int], StepFunction],
+    x: torch.Tensor,
+    device: torch.device,
+) -> Result:
     """Per-step latency of a stream at batch 1 over the workload's steps (state carried)."""
-    step = runner.stream(x.shape[1])
+    step = stream(x.shape[1])
     steps = [runner.to_input(x_t) for x_t in x]
     for x_t in steps[:10]:
         step(x_t)
@@ -102,8 +115,10 @@ def _runner_results(
     try:
         runner = make_runner()
         if not workload.streaming:
-            return [_sequence_result(workload, name, runner, x, device, repeats)]
-        return [_stream_result(workload, name, runner, x, device)] if runner.stream is not None else []
+            return (
+                [] if runner.run is None else [_sequence_result(workload, name, runner, runner.run, x, device, repeats)]
+            )
+        return [] if runner.stream is None else [_stream_result(workload, name, runner, runner.stream, x, device)]
     except Exception as error:
         print(f"{workload.name} {name}: FAILED: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
         return []
@@ -161,8 +176,8 @@ def run_suite(
                     workload, backend, functools.partial(build, model, example, Path(workdir)), x, device, repeats
                 )
             for library, comparator in comparator_models(workload.name, device).items():
-                runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
-                group += _runner_results(workload, f"{library} eager", lambda runner=runner: runner, x, device, repeats)
+                runner = functools.partial(Runner, run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
+                group += _runner_results(workload, f"{library} eager", runner, x, device, repeats)
         results += _with_ratios(group)
     return results
 

@@ -13,6 +13,7 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import ExportSignature
+from snn_deploy.export.quiet import third_party_notices_silenced
 from snn_deploy.formats.onnx_file import with_metadata
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def build(
     program: torch.export.ExportedProgram, signature: ExportSignature, opset: Optional[int] = None
 ) -> onnx.ModelProto:
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the exporter prints its progress
+        with contextlib.redirect_stdout(io.StringIO()), third_party_notices_silenced():  # it prints its progress
             onnx_program = torch.onnx.export(
                 program,
                 signature.trace_args,
