@@ -23,7 +23,7 @@ import json
 import math
 import zlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, cast
 
 from snn_deploy.errors import ArtifactError, IncompatibleVersionError
 
@@ -187,7 +187,7 @@ def _state_spec(spec: Any, source: str, where: str) -> StateSpec:
     if not {"path", "shape", "dtype"} <= set(spec) <= allowed:
         raise _fail(source, where, f"must have the keys path, shape, dtype[, fill, values]; has {sorted(spec)}")
     path = _check_type(spec["path"], str, source, f"{where}.path", "a string")
-    shape = _check_shape(spec["shape"], source, f"{where}.shape", batch_allowed=False)
+    shape = cast(List[int], _check_shape(spec["shape"], source, f"{where}.shape", batch_allowed=False))
     dtype = _check_dtype(spec["dtype"], source, f"{where}.dtype")
     fill, values = spec.get("fill"), spec.get("values")
     if fill is not None and (not isinstance(fill, (int, float)) or isinstance(fill, bool)):

@@ -3,7 +3,7 @@
 import argparse
 import sys
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import torch
 
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
     results = run_suite([n for n in names if n != "SERVE"], args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
     serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
-    exports = []
+    exports: List[Any] = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:
         print("\nONNX export against T (sequence artifacts unroll the time loop; step artifacts hold one step)")

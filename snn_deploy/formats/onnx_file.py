@@ -16,11 +16,14 @@ change the file can recompute any unkeyed hash. Files written before this change
 """
 
 import hashlib
+import mmap
 import zlib
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from snn_deploy.errors import ArtifactError
+
+Data = Union[bytes, mmap.mmap]  # a file's bytes, read or memory-mapped
 
 METADATA_FIELD = 14
 DIGEST_KEY = "snn_deploy.crc32"
@@ -43,7 +46,7 @@ def _bad(what: str, detail: str) -> ArtifactError:
     return ArtifactError(f"{what}: not a readable ONNX model, truncated or corrupted ({detail})")
 
 
-def _varint(data: bytes, position: int, end: int, what: str) -> Tuple[int, int]:
+def _varint(data: Data, position: int, end: int, what: str) -> Tuple[int, int]:
     value = shift = 0
     for index in range(position, min(position + 10, end)):
         byte = data[index]
@@ -54,7 +57,7 @@ def _varint(data: bytes, position: int, end: int, what: str) -> Tuple[int, int]:
     raise _bad(what, f"a broken varint at byte {position}")
 
 
-def records(data: bytes, start: int = 0, end: Optional[int] = None, what: str = "ONNX file") -> List[Record]:
+def records(data: Data, start: int = 0, end: Optional[int] = None, what: str = "ONNX file") -> List[Record]:
     """The records of the message in ``data[start:end]``; :class:`ArtifactError` if they do not
     tile it exactly (a truncated or corrupted file)."""
     end = len(data) if end is None else end
@@ -83,7 +86,7 @@ def records(data: bytes, start: int = 0, end: Optional[int] = None, what: str = 
     return found
 
 
-def _entry(data: bytes, record: Record, what: str) -> Tuple[str, str]:
+def _entry(data: Data, record: Record, what: str) -> Tuple[str, str]:
     """``(key, value)`` of one ``metadata_props`` record."""
     key = value = b""
     for part in records(data, record.payload_start, record.end, what):
@@ -114,7 +117,7 @@ class OnnxMetadata:
     fields: Tuple[int, ...]
 
 
-def read_metadata(data: bytes, what: str) -> OnnxMetadata:
+def read_metadata(data: Data, what: str) -> OnnxMetadata:
     """Walk the top-level records of ``data``; a repeated snn_deploy key is an :class:`ArtifactError`."""
     entries: Dict[str, str] = {}
     checksums = []
@@ -133,7 +136,7 @@ def read_metadata(data: bytes, what: str) -> OnnxMetadata:
     return OnnxMetadata(entries, checksums[0] if checksums else None, tuple(record.field for record in top))
 
 
-def digest_without(data: bytes, record: Optional[Record], key: str = DIGEST_KEY) -> str:
+def digest_without(data: Data, record: Optional[Record], key: str = DIGEST_KEY) -> str:
     """The checksum ``key`` names (CRC-32, or the legacy SHA-256) of ``data`` without the bytes
     of ``record`` (the checksum's own record)."""
     with memoryview(data) as view:
@@ -145,7 +148,7 @@ def digest_without(data: bytes, record: Optional[Record], key: str = DIGEST_KEY)
         return f"{zlib.crc32(parts[1], zlib.crc32(parts[0])):08x}"
 
 
-def verify(data: bytes, checksum: Checksum, what: str) -> None:
+def verify(data: Data, checksum: Checksum, what: str) -> None:
     """:class:`ArtifactError` unless ``data`` without the checksum's record matches it."""
     if digest_without(data, checksum.record, checksum.key) != checksum.recorded:
         raise ArtifactError(f"{what}: the file does not match the checksum recorded at export: it is corrupted")
@@ -173,7 +176,7 @@ def entry_record(key: str, value: str) -> bytes:
     return _length_delimited(METADATA_FIELD, payload)
 
 
-def with_metadata(data: bytes, entries: Dict[str, str], what: str = "ONNX model") -> bytes:
+def with_metadata(data: Data, entries: Dict[str, str], what: str = "ONNX model") -> bytes:
     """``data`` with the metadata entries ``entries`` set (replacing those keys), the old
     checksum removed and a new checksum record appended: a signed file."""
     drop = set(entries) | {DIGEST_KEY, LEGACY_DIGEST_KEY}
