@@ -1,4 +1,4 @@
-"""``snn-deploy``: export, inspect and validate artifacts from the command line.
+"""``snn-deploy``: export, inspect, validate, run and benchmark artifacts from the command line.
 
 Subcommands live in ``COMMANDS`` (name -> :class:`Command`); add one by adding an entry.
 Errors of snn_deploy (and bad files or factories) print one line to stderr and exit with 1.
@@ -16,7 +16,6 @@ example input tensor (used as is). ``FACTORY`` may also be a ``.nir`` file, impo
 import argparse
 import importlib
 import importlib.util
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from snn_deploy import __version__
 from snn_deploy.errors import SnnDeployError
+from snn_deploy.extras import require
+from snn_deploy.formats import FORMATS, format_of_suffix
 from snn_deploy.nir.cli import NIR_COMMANDS, nir_model_and_shape
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
 from snn_deploy.serve.cli import SERVE_COMMANDS
@@ -53,7 +54,7 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", required=True, help="artifact path (.onnx, .ts/.pt, .pt2)")
     parser.add_argument("--dt", type=float, help="Euler time step in seconds of a .nir model (default: the graph's)")
     parser.add_argument("--checkpoint", help="a state_dict (or a dict with a 'state_dict' entry) to load")
-    parser.add_argument("--format", choices=["onnx", "torchscript", "pt2", "aoti"], help="default: from the suffix")
+    parser.add_argument("--format", choices=list(FORMATS), help="default: from the suffix")
     parser.add_argument("--mode", choices=["sequence", "step"], default="sequence")
     parser.add_argument("--time-steps", "-T", type=int, default=16, help="T of the example input (sequence mode)")
     parser.add_argument("--batch", "-B", type=int, default=2, help="batch size of the example input")
@@ -126,6 +127,7 @@ def _load_checkpoint(model: Any, path: str) -> None:
 
 
 def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
+    require("torch", "snn-deploy export")
     import torch
 
     from snn_deploy.export import model_kind
@@ -156,9 +158,10 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
 def _run_export(args: argparse.Namespace) -> int:
     from snn_deploy import export as exporting
 
-    format_name = args.format or {".onnx": "onnx", ".ts": "torchscript", ".pt": "torchscript", ".pt2": "pt2"}.get(
-        Path(args.output).suffix.lower()
-    )
+    try:
+        format_name = args.format or format_of_suffix(args.output).name
+    except SnnDeployError:
+        format_name = None  # export() names the suffixes it knows
     if args.opset is not None and format_name != "onnx":
         raise CommandError(f"--opset applies to ONNX artifacts only, not to {format_name or args.output}")
     model, example = _model_and_example(args)
@@ -167,50 +170,13 @@ def _run_export(args: argparse.Namespace) -> int:
     )
     if format_name == "onnx":
         options["opset"] = args.opset
-    if args.format == "aoti":
-        report = exporting.to_pt2(model, example, args.output, aoti=True, **options)
-    elif args.format:
-        exporter = {"onnx": exporting.to_onnx, "torchscript": exporting.to_torchscript, "pt2": exporting.to_pt2}
-        report = exporter[args.format](model, example, args.output, **options)
-    else:
-        report = exporting.export(model, example, args.output, **options)
+    report = exporting.export(model, example, args.output, format=args.format, **options)
     print(report)
-    return 0
-
-
-# --- inspect and validate ----------------------------------------------------------------------
-
-
-def _add_artifact_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("artifact", help="an .onnx, .ts/.pt or .pt2 file written by snn-deploy export")
-
-
-def _run_inspect(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import read_manifest
-
-    print(json.dumps(json.loads(read_manifest(args.artifact).to_json()), indent=2, sort_keys=True))
-    return 0
-
-
-def _run_validate(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import validate_artifact
-    from snn_deploy.export.compare import summary
-
-    figures = validate_artifact(args.artifact)
-    print(f"{args.artifact}: matches its recorded eager reference")
-    for line in summary(figures):
-        print(f"  {line}")
     return 0
 
 
 COMMANDS: Dict[str, Command] = {
     "export": Command("export a model from a Python factory", _add_export_arguments, _run_export),
-    "inspect": Command("print the manifest of an artifact", _add_artifact_argument, _run_inspect),
-    "validate": Command(
-        "re-run an artifact on its recorded inputs and compare with the recorded eager outputs",
-        _add_artifact_argument,
-        _run_validate,
-    ),
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
 COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})

@@ -29,6 +29,15 @@ class ArtifactError(SnnDeployError, ValueError):
     """A file that is not a readable snn_deploy artifact (truncated, corrupted, wrong kind)."""
 
 
+class UntrustedArtifactError(ArtifactError):
+    """An artifact whose format is code (TorchScript, ``.pt2``, AOTInductor), opened without
+    ``trusted=True`` (``--trust``): loading it could run anything the file carries."""
+
+
+class MissingDependencyError(SnnDeployError, ImportError):
+    """A feature that needs a package of an optional extra (torch, onnx) that is not installed."""
+
+
 class IncompatibleVersionError(ArtifactError):
     """An artifact written by a newer, incompatible snn_deploy format version."""
 

@@ -59,6 +59,10 @@ def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     assert exports["onnx sequence", 16]["file_mb"] > 2 * exports["onnx sequence", 4]["file_mb"]
     assert exports["onnx step", 16]["file_mb"] == pytest.approx(exports["onnx step", 4]["file_mb"], rel=0.01)
     assert "export s" in printed
+    loads = {line["artifact"]: line for line in records if line["kind"] == "load"}
+    assert set(loads) == {"onnx", "torchscript", "pt2"}
+    assert all(line["load_ms"] > 0 and line["checks_ms"] > 0 and 1.5 < line["file_mb"] < 2.5 for line in loads.values())
+    assert "checks alone ms" in printed
 
 
 def test_ratios_are_relative_to_eager_and_floor_of_the_same_run():

@@ -21,7 +21,7 @@ def test_export_inspect_validate_in_a_subprocess(tmp_path):
     )
     assert exported.returncode == 0, exported.stderr
     assert "onnx sequence artifact, T=4" in exported.stdout and "output: spikes 100% equal" in exported.stdout
-    inspected = subprocess.run(command + ["inspect", str(path)], capture_output=True, text=True, check=True)
+    inspected = subprocess.run(command + ["inspect", "--json", str(path)], capture_output=True, text=True, check=True)
     manifest = json.loads(inspected.stdout)
     assert manifest["model"]["tree"]["class"] == "snn_deploy.module.lif.LIFCell" and manifest["time_steps"] == 4
     validated = subprocess.run(command + ["validate", str(path)], capture_output=True, text=True, check=True)
@@ -47,7 +47,7 @@ def test_factory_with_example_shape_checkpoint_and_step_mode(tmp_path, capsys):
     ]
     assert main(argv) == 0
     assert "pt2 step artifact" in capsys.readouterr().out
-    assert main(["inspect", str(path)]) == 0
+    assert main(["inspect", "--json", "--trust", str(path)]) == 0
     assert json.loads(capsys.readouterr().out)["inputs"][0]["shape"] == [None, 3]
 
 

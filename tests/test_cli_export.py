@@ -43,10 +43,17 @@ def test_output_suffix_picks_the_format(tmp_path):
         assert read_manifest(export(tmp_path, name, "--no-validate")).format == format_name
 
 
-def test_format_overrides_the_suffix(tmp_path):
-    assert read_manifest(export(tmp_path, "model.bin", "--format", "torchscript", "--no-validate")).format == (
+def test_format_must_suit_the_suffix(tmp_path, capsys):
+    # loaders tell the format from the suffix (README "Security"), so --format may not contradict it
+    assert read_manifest(export(tmp_path, "model.pt", "--format", "torchscript", "--no-validate")).format == (
         "torchscript"
     )
+    argv = ["export", *LIF, "--no-validate", "--format", "torchscript"]
+    assert main([*argv, "-o", str(tmp_path / "model.bin")]) == 1
+    assert "use a suffix of .onnx, .pt, .pt2, .ts" in capsys.readouterr().err
+    assert main([*argv, "-o", str(tmp_path / "model.onnx")]) == 1
+    assert "a torchscript artifact is named .ts/.pt" in capsys.readouterr().err
+    assert not (tmp_path / "model.bin").exists() and not (tmp_path / "model.onnx").exists()
 
 
 def test_mode_step_writes_a_step_artifact(tmp_path):

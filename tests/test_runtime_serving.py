@@ -39,7 +39,7 @@ def test_onnx_path_never_imports_torch(artifacts: Artifacts):
 
 @pytest.mark.parametrize("fmt", ["onnx", "torchscript"])
 def test_threads_share_one_session_without_cross_talk(artifacts: Artifacts, fmt: str):
-    session = runtime.load(artifacts.path(fmt, "step"), threads=1)
+    session = runtime.load(artifacts.path(fmt, "step"), threads=1, trusted=fmt != "onnx")
     sequences = [inputs(STEPS, 2, seed=seed).numpy() * 2 for seed in range(THREADS)]
 
     def serve(x: np.ndarray) -> np.ndarray:
@@ -61,7 +61,9 @@ cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA de
 @cuda
 @pytest.mark.parametrize("fmt", ["torchscript", "pt2"])
 def test_torch_artifacts_on_cuda_keep_tensors_on_the_gpu(artifacts: Artifacts, fmt: str):
-    session = runtime.load(artifacts.path(fmt, "sequence"), "cuda", step_artifact=artifacts.path(fmt, "step"))
+    session = runtime.load(
+        artifacts.path(fmt, "sequence"), "cuda", step_artifact=artifacts.path(fmt, "step"), trusted=True
+    )
     x = inputs(9, 3) * 2
     output, state = session.run(x.cuda())
     assert output.is_cuda and all(value.is_cuda for value in state.values())

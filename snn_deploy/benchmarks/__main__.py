@@ -3,12 +3,13 @@
 import argparse
 import sys
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
+from snn_deploy.benchmarks.load_time import LOAD_TABLE_HEADER, format_load_row, load_times
 from snn_deploy.benchmarks.matmul import event_driven_products, format_sparse_table
 from snn_deploy.benchmarks.serving import print_serving_benchmark
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
@@ -52,6 +53,12 @@ def main(argv=None) -> int:
         default=None,
         help="T values of the ONNX export-scaling table (default 16,256,1024; quick 4,16; 'none' skips it)",
     )
+    parser.add_argument(
+        "--load-mb",
+        type=float,
+        default=None,
+        help="model size of the load-time table (default 50; quick 2; 0 skips it)",
+    )
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
@@ -69,7 +76,7 @@ def main(argv=None) -> int:
         sparse = event_driven_products(w3_input.shape[0], w3_input.shape[1], device, args.repeats)
         print(format_sparse_table(sparse))
     serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
-    exports = []
+    exports: List[Any] = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:
         print("\nONNX export against T (sequence artifacts unroll the time loop; step artifacts hold one step)")
@@ -77,6 +84,13 @@ def main(argv=None) -> int:
         for export in export_scaling(steps):
             print(format_export_row(export), flush=True)
             exports.append(export)
+    megabytes = args.load_mb if args.load_mb is not None else 2.0 if args.quick else 50.0
+    if megabytes > 0:
+        print("\nruntime.load per format, and the share of it spent checking the file (checksum, CRCs, manifest)")
+        print(LOAD_TABLE_HEADER)
+        for load in load_times(megabytes, repeats=3 if args.quick else 9):
+            print(format_load_row(load), flush=True)
+            exports.append(load)
     appended = [*results, *sparse, *serving, *exports]
     append_results(appended, args.results, device, args.quick, allocator)
     print(f"\nappended {len(appended)} results to {args.results}")

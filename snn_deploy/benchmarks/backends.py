@@ -137,8 +137,8 @@ def _artifact_backend(exporter: Callable, suffix: str, numpy_io: bool, **options
         exporter(model, example, sequence_path, overwrite=True, validate=False, **options)
         exporter(model, example[0], step_path, step=True, overwrite=True, validate=False, **options)
         seconds = time.perf_counter() - start
-        session = runtime.load(sequence_path, threads=torch.get_num_threads())
-        step_session = runtime.load(step_path, threads=torch.get_num_threads())
+        session = runtime.load(sequence_path, threads=torch.get_num_threads(), trusted=True)  # written just above
+        step_session = runtime.load(step_path, threads=torch.get_num_threads(), trusted=True)
 
         def run(x: Any) -> Any:
             return session.run(x)

@@ -1,22 +1,35 @@
 """Export models to ONNX, TorchScript and ``.pt2`` artifacts, validated against eager, with a
-manifest (:mod:`snn_deploy.manifest`) embedded in every file."""
+manifest (:mod:`snn_deploy.manifest`) embedded in every file.
 
-from snn_deploy.export.api import ExportReport as ExportReport
-from snn_deploy.export.api import export as export
-from snn_deploy.export.api import to_onnx as to_onnx
-from snn_deploy.export.api import to_pt2 as to_pt2
-from snn_deploy.export.api import to_torchscript as to_torchscript
-from snn_deploy.export.artifact import read_manifest as read_manifest
-from snn_deploy.export.artifact import validate_artifact as validate_artifact
-from snn_deploy.export.boundary import model_kind as model_kind
+The exporters need torch (``pip install 'snn_deploy[torch]'``); they load on first use, so that
+reading and re-validating an ONNX artifact (:func:`read_manifest`, :func:`validate_artifact`)
+works in a serving install without torch.
+"""
 
-__all__ = [
-    "ExportReport",
-    "export",
-    "model_kind",
-    "read_manifest",
-    "to_onnx",
-    "to_pt2",
-    "to_torchscript",
-    "validate_artifact",
-]
+import importlib
+from typing import Any
+
+_NAMES = {
+    "ExportReport": "snn_deploy.export.api",
+    "export": "snn_deploy.export.api",
+    "to_onnx": "snn_deploy.export.api",
+    "to_pt2": "snn_deploy.export.api",
+    "to_torchscript": "snn_deploy.export.api",
+    "model_kind": "snn_deploy.export.boundary",
+    "read_manifest": "snn_deploy.export.artifact",
+    "validate_artifact": "snn_deploy.export.artifact",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _NAMES:
+        raise AttributeError(f"module 'snn_deploy.export' has no attribute {name!r}")
+    from snn_deploy.extras import require
+
+    if _NAMES[name] != "snn_deploy.export.artifact":
+        require("torch", "exporting a model")
+    value = getattr(importlib.import_module(_NAMES[name]), name)
+    globals()[name] = value
+    return value

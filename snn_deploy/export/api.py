@@ -17,17 +17,24 @@ import onnx
 import torch
 from torch import Tensor, nn
 
-from snn_deploy.errors import ExportError
+from snn_deploy import formats
+from snn_deploy.errors import ArtifactError, ExportError
 from snn_deploy.export import onnx_format, pt2_format, torchscript_format
 from snn_deploy.export.compare import summary
-from snn_deploy.export.describe import Signature, describe
+from snn_deploy.export.describe import ExportSignature, describe
 from snn_deploy.export.files import atomic_file, check_target
 from snn_deploy.export.metadata import manifest_for
 from snn_deploy.export.reference import REFERENCE_KEY, encode
 from snn_deploy.export.validation import validate as validate_against_eager
 from snn_deploy.manifest import MANIFEST_KEY, Manifest
 
-FORMATS: Dict[str, ModuleType] = {module.NAME: module for module in (onnx_format, torchscript_format, pt2_format)}
+# The writer of each format of snn_deploy.formats (an AOTInductor package is written by pt2_format).
+WRITERS: Dict[str, ModuleType] = {
+    formats.ONNX.name: onnx_format,
+    formats.TORCHSCRIPT.name: torchscript_format,
+    formats.PT2.name: pt2_format,
+    formats.AOTI.name: pt2_format,
+}
 
 
 @dataclass
@@ -60,7 +67,7 @@ class ExportReport:
         return "\n".join(lines)
 
 
-def _exported_program(signature: Signature) -> torch.export.ExportedProgram:
+def _exported_program(signature: ExportSignature) -> torch.export.ExportedProgram:
     try:
         return torch.export.export(signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes())
     except Exception as error:
@@ -80,7 +87,7 @@ def _export(
     build_options: Dict[str, Any],
 ) -> ExportReport:
     target = check_target(path, overwrite)
-    artifact_format = FORMATS[format_name]
+    artifact_format = WRITERS[format_name]
     if not isinstance(model, nn.Module):
         raise ExportError(f"expected a torch.nn.Module to export, got {type(model).__name__}")
     training = model.training
@@ -95,14 +102,14 @@ def _export(
         if format_name == "onnx":
             options["opset"] = onnx_format.opset_of(built)
             versions["onnx"] = onnx.__version__
-        manifest = manifest_for(signature, format_name, options, **versions)
+        manifest = manifest_for(signature, "pt2" if format_name == "aoti" else format_name, options, **versions)
         export_seconds = time.perf_counter() - start
         validation_seconds = 0.0
-        with atomic_file(target) as temporary:
+        with atomic_file(target, overwrite) as temporary:
             artifact_format.save(built, temporary, {MANIFEST_KEY: manifest.to_json()})
             if validate:
                 start = time.perf_counter()
-                runner = artifact_format.load(temporary, aoti=bool(build_options.get("aoti")))
+                runner = artifact_format.load(temporary, aoti=format_name == "aoti")
                 batch = max(example_input.shape[signature.input_batch_axis], 2) + 1
                 manifest.validation, recorded = validate_against_eager(runner, signature, example_input, batch, seed)
                 del runner
@@ -157,16 +164,33 @@ def to_pt2(
 ) -> ExportReport:
     """Export with ``torch.export`` to a ``.pt2`` file (``torch.export.load`` runs it), or with
     ``aoti=True`` to an AOTInductor package (``torch._inductor.aoti_load_package``; slow to build)."""
-    return _export("pt2", model, example_input, path, step, validate, overwrite, seed, {"aoti": aoti})
+    return _export(
+        "aoti" if aoti else "pt2", model, example_input, path, step, validate, overwrite, seed, {"aoti": aoti}
+    )
 
 
-EXPORTERS = {".onnx": to_onnx, ".ts": to_torchscript, ".pt": to_torchscript, ".pt2": to_pt2}
-
-
-def export(model: nn.Module, example_input: Tensor, path: "os.PathLike[str] | str", **options: Any) -> ExportReport:
-    """Export in the format of ``path``'s suffix: ``.onnx``, ``.ts``/``.pt`` or ``.pt2``; ``options``
-    go to :func:`to_onnx`, :func:`to_torchscript` or :func:`to_pt2`."""
-    exporter = EXPORTERS.get(Path(path).suffix.lower())
-    if exporter is None:
-        raise ExportError(f"cannot tell the format of {path}: use a suffix of {', '.join(EXPORTERS)}")
-    return exporter(model, example_input, path, **options)
+def export(
+    model: nn.Module,
+    example_input: Tensor,
+    path: "os.PathLike[str] | str",
+    format: Optional[str] = None,
+    **options: Any,
+) -> ExportReport:
+    """Export in ``format`` (a name of :data:`snn_deploy.formats.FORMATS`; default: the one
+    ``path``'s suffix names: ``.onnx``, ``.ts``/``.pt`` or ``.pt2``); ``options`` go to
+    :func:`to_onnx`, :func:`to_torchscript` or :func:`to_pt2`. The suffix must suit the format,
+    since loaders tell the format from it."""
+    try:
+        fmt = formats.format_of_suffix(path)
+    except ArtifactError:
+        raise ExportError(f"cannot tell the format of {path}: use a suffix of {', '.join(formats.SUFFIXES)}") from None
+    if format is not None:
+        if format not in formats.FORMATS:
+            raise ExportError(f"unknown format {format!r}: use one of {', '.join(formats.FORMATS)}")
+        if fmt.suffixes != formats.FORMATS[format].suffixes:
+            raise ExportError(f"a {format} artifact is named {'/'.join(formats.FORMATS[format].suffixes)}, not {path}")
+        fmt = formats.FORMATS[format]
+    if fmt is formats.AOTI:
+        return to_pt2(model, example_input, path, aoti=True, **options)
+    exporters = {formats.ONNX: to_onnx, formats.TORCHSCRIPT: to_torchscript, formats.PT2: to_pt2}
+    return exporters[fmt](model, example_input, path, **options)

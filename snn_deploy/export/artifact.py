@@ -1,48 +1,60 @@
 """Read the manifest of any artifact, and re-validate it against its recorded reference."""
 
-import zipfile
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Callable, Dict, List
+
+import numpy as np
 
 from snn_deploy.errors import ArtifactError
-from snn_deploy.export import onnx_format, zip_extras
 from snn_deploy.export.compare import compare
 from snn_deploy.export.reference import REFERENCE_KEY, decode
-from snn_deploy.manifest import MANIFEST_KEY, OUTPUT_NAME, Manifest
+from snn_deploy.extras import require
+from snn_deploy.formats import AOTI, ONNX, ArtifactFile, open_artifact, read_artifact
+from snn_deploy.manifest import OUTPUT_NAME, Manifest
 
 
 def read_extras(path: "str | Path") -> Dict[str, str]:
-    """The extra entries (manifest, reference) of an ONNX, TorchScript or ``.pt2`` artifact."""
-    path = Path(path)
-    if not path.is_file():
-        raise ArtifactError(f"{path}: no such file")
-    try:
-        if zipfile.is_zipfile(path):
-            return zip_extras.read_extras(path)
-        return onnx_format.read_extras(path)
-    except Exception as error:
-        raise ArtifactError(f"{path}: not a readable ONNX, TorchScript or .pt2 artifact ({error})") from None
+    """The extra entries (manifest, reference) of an artifact, read as data (never executed)."""
+    return read_artifact(path).extras
 
 
 def read_manifest(path: "str | Path") -> Manifest:
-    extras = read_extras(path)
-    if MANIFEST_KEY not in extras:
+    """The manifest of an artifact of any format, read as data (never executed)."""
+    manifest = read_artifact(path).manifest
+    if manifest is None:
         raise ArtifactError(f"{path}: has no snn_deploy manifest (not exported by snn_deploy)")
-    return Manifest.from_json(extras[MANIFEST_KEY], str(path))
+    return manifest
 
 
-def validate_artifact(path: "str | Path") -> Dict[str, Any]:
+def _runner(artifact: ArtifactFile) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
+    """The artifact's stock loader: onnxruntime on the checked bytes (no torch), else torch's."""
+    if artifact.format is ONNX:
+        import onnxruntime
+
+        try:
+            session = onnxruntime.InferenceSession(artifact.path, providers=["CPUExecutionProvider"])
+        except Exception as error:
+            raise ArtifactError(f"{artifact.path}: onnxruntime cannot load it: {error}") from None
+        names = [value.name for value in session.get_inputs()]
+        return lambda arrays: session.run(None, dict(zip(names, arrays)))
+    require("torch", f"validating a {artifact.format.name} artifact")
+    from snn_deploy.export.api import WRITERS
+
+    return WRITERS[artifact.format.name].load(Path(artifact.path), aoti=artifact.format is AOTI)
+
+
+def validate_artifact(path: "str | Path", trusted: bool = False) -> Dict[str, Any]:
     """Run the artifact with its stock loader on the inputs recorded at export and compare with
-    the eager outputs recorded then; return figures per output or raise a ``ValidationError``."""
-    from snn_deploy.export.api import FORMATS
-
-    extras = read_extras(path)
-    manifest = read_manifest(path)
-    if REFERENCE_KEY not in extras:
+    the eager outputs recorded then; return figures per output or raise a ``ValidationError``.
+    TorchScript and ``.pt2`` files are code: they run only with ``trusted=True``."""
+    artifact = open_artifact(path, trusted)
+    manifest = artifact.manifest
+    if manifest is None:
+        raise ArtifactError(f"{path}: has no snn_deploy manifest (not exported by snn_deploy)")
+    if REFERENCE_KEY not in artifact.extras:
         raise ArtifactError(f"{path}: was exported without validation and records no reference to check against")
-    recorded = decode(extras[REFERENCE_KEY])
-    runner = FORMATS[manifest.format].load(Path(path), aoti=bool(manifest.options.get("aoti")))
-    actual = runner([recorded[spec.name] for spec in manifest.inputs])
+    recorded = decode(artifact.extras[REFERENCE_KEY])
+    actual = _runner(artifact)([recorded[spec.name] for spec in manifest.inputs])
     names = [spec.name for spec in manifest.outputs]
     time_major = [OUTPUT_NAME] if manifest.mode == "sequence" else []
     return compare(names, actual, [recorded[name] for name in names], time_major)

@@ -17,8 +17,10 @@ from snn_deploy.state import named_tensors, rebuild
 
 
 @dataclass
-class Signature:
-    """What the exporters and the validation need to know about one model in one mode."""
+class ExportSignature:
+    """What the exporters and the validation need to know about one model in one mode: the
+    traced boundary module and its example tensors besides the manifest's tensor specs (the
+    runtime's :class:`snn_deploy.runtime.signature.Signature` is read back from those specs)."""
 
     boundary: Boundary
     kind: str
@@ -155,7 +157,7 @@ def _check_step_locality(boundary: Boundary, args: Tuple[Tensor, ...], state: Li
         )
 
 
-def describe(model: nn.Module, example: Tensor, step: bool) -> Signature:
+def describe(model: nn.Module, example: Tensor, step: bool) -> ExportSignature:
     """Check ``model`` and ``example`` for export in the given mode and find its signature."""
     check_exportable(model)
     kind = model_kind(model)
@@ -202,4 +204,4 @@ def describe(model: nn.Module, example: Tensor, step: bool) -> Signature:
     if kind == "sequence" and step:
         _check_step_locality(boundary, trace_args, list(trace_args[1:]))
     time_steps = None if step else int(small[1].shape[0] if kind == "encoder" else example.shape[0])
-    return Signature(boundary, kind, step, time_steps, axis, inputs, outputs, states, trace_args)
+    return ExportSignature(boundary, kind, step, time_steps, axis, inputs, outputs, states, trace_args)

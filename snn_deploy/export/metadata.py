@@ -1,5 +1,6 @@
 """The manifest of an export: signature, model class tree, ``dt`` and producer versions."""
 
+import hashlib
 import platform
 from typing import Any, Dict, Optional
 
@@ -7,7 +8,7 @@ import torch
 from torch import nn
 
 import snn_deploy
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.manifest import Manifest
 
 
@@ -18,6 +19,48 @@ def class_tree(module: nn.Module) -> Dict[str, Any]:
     if children:
         tree["children"] = children
     return tree
+
+
+def _feed(hasher: "hashlib._Hash", value: Any) -> None:
+    """Hash a module attribute: tensors by dtype, shape and bytes; numbers, strings and
+    (named) tuples, lists and dicts by structure; other objects by type name only."""
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach().cpu().contiguous()
+        hasher.update(f"tensor {tensor.dtype} {tuple(tensor.shape)};".encode())
+        hasher.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+    elif isinstance(value, (bool, int, float, str, type(None))):
+        hasher.update(f"{type(value).__name__} {value!r};".encode())
+    elif isinstance(value, (tuple, list)):
+        hasher.update(f"{type(value).__name__}[{len(value)}](".encode())
+        for item in value:
+            _feed(hasher, item)
+        hasher.update(b")")
+    elif isinstance(value, dict):
+        hasher.update(f"dict[{len(value)}](".encode())
+        for key in sorted(value, key=str):
+            hasher.update(f"{key!s}=".encode())
+            _feed(hasher, value[key])
+        hasher.update(b")")
+    else:
+        hasher.update(f"object {type(value).__qualname__};".encode())
+
+
+_MODULE_INTERNALS = {"training", "_modules", "_non_persistent_buffers_set"}
+
+
+def fingerprint(model: nn.Module) -> str:
+    """SHA-256 (first 32 hex digits) of the model's architecture and numbers: for every module
+    its name, class, parameters, buffers and plain attributes (neuron parameters such as
+    ``LIFParameters``, ``dt``). A sequence and a step artifact of one model share it."""
+    hasher = hashlib.sha256()
+    for name, module in model.named_modules():
+        hasher.update(f"module {name} {type(module).__module__}.{type(module).__qualname__};".encode())
+        for key in sorted(vars(module)):
+            if key in _MODULE_INTERNALS or "hook" in key:
+                continue
+            hasher.update(f"{key}:".encode())
+            _feed(hasher, vars(module)[key])
+    return hasher.hexdigest()[:32]
 
 
 def time_step(model: nn.Module) -> Optional[float]:
@@ -38,7 +81,7 @@ def producer(**extra: str) -> Dict[str, str]:
     }
 
 
-def manifest_for(signature: Signature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:
+def manifest_for(signature: ExportSignature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:
     model = signature.boundary.model
     return Manifest(
         format=format_name,
@@ -49,7 +92,7 @@ def manifest_for(signature: Signature, format_name: str, options: Dict[str, Any]
         inputs=signature.inputs,
         outputs=signature.outputs,
         state=signature.state,
-        model={"kind": signature.kind, "tree": class_tree(model)},
+        model={"kind": signature.kind, "tree": class_tree(model), "fingerprint": fingerprint(model)},
         producer=producer(**versions),
         options=options,
     )

@@ -12,9 +12,9 @@ import onnx
 import torch
 
 from snn_deploy.errors import ExportError
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.export.quiet import third_party_notices_silenced
-from snn_deploy.manifest import ONNX_DIGEST_KEY, onnx_digest
+from snn_deploy.formats.onnx_file import with_metadata
 
 if TYPE_CHECKING:
     import onnx_ir
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 NAME = "onnx"
 
 
-def build(program: torch.export.ExportedProgram, signature: Signature, opset: Optional[int] = None) -> onnx.ModelProto:
+def build(
+    program: torch.export.ExportedProgram, signature: ExportSignature, opset: Optional[int] = None
+) -> onnx.ModelProto:
     try:
         with contextlib.redirect_stdout(io.StringIO()), third_party_notices_silenced():  # it prints its progress
             onnx_program = torch.onnx.export(
@@ -78,7 +80,7 @@ def _optimize(model: "onnx_ir.Model") -> None:
         optimization(model)
 
 
-def _name_batch_axis(model: onnx.ModelProto, signature: Signature) -> None:
+def _name_batch_axis(model: onnx.ModelProto, signature: ExportSignature) -> None:
     """Rename the exporter's symbol for the batch size (``s0``...) to ``batch`` everywhere."""
     symbols = set()
     for value, spec in zip(model.graph.input, signature.inputs):
@@ -95,13 +97,8 @@ def opset_of(model: onnx.ModelProto) -> int:
 
 
 def save(model: onnx.ModelProto, path: Path, extras: Dict[str, str]) -> None:
-    kept = [entry for entry in model.metadata_props if entry.key not in extras and entry.key != ONNX_DIGEST_KEY]
-    del model.metadata_props[:]
-    model.metadata_props.extend(kept)
-    for key, value in extras.items():
-        model.metadata_props.add(key=key, value=value)
-    model.metadata_props.add(key=ONNX_DIGEST_KEY, value=onnx_digest(model))
-    onnx.save(model, str(path))
+    """Write ``model`` with the metadata entries ``extras`` and the checksum of the file's bytes."""
+    path.write_bytes(with_metadata(model.SerializeToString(), extras))
 
 
 def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
@@ -110,8 +107,3 @@ def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [value.name for value in session.get_inputs()]
     return lambda arrays: session.run(None, dict(zip(names, arrays)))
-
-
-def read_extras(path: Path) -> Dict[str, str]:
-    model = onnx.load(str(path), load_external_data=False)
-    return {entry.key: entry.value for entry in model.metadata_props}

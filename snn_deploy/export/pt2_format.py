@@ -2,6 +2,7 @@
 AOTInductor package; the manifest is an extra file of the archive in both."""
 
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
@@ -9,13 +10,12 @@ import numpy as np
 import torch
 
 from snn_deploy.errors import ExportError
-from snn_deploy.export.describe import Signature
-from snn_deploy.export.zip_extras import add_extras
+from snn_deploy.export.describe import ExportSignature
 
 NAME = "pt2"
 
 
-def build(program: torch.export.ExportedProgram, signature: Signature, aoti: bool = False) -> Any:
+def build(program: torch.export.ExportedProgram, signature: ExportSignature, aoti: bool = False) -> Any:
     """The program itself, or the bytes of its AOTInductor package (compiled here, slow)."""
     if not aoti:
         return program
@@ -26,6 +26,15 @@ def build(program: torch.export.ExportedProgram, signature: Signature, aoti: boo
         except Exception as error:
             raise ExportError(f"AOTInductor compilation failed: {error}") from None
         return package.read_bytes()
+
+
+def add_extras(path: Path, extras: Dict[str, str]) -> None:
+    """Add ``extras`` to the AOTInductor package at ``path`` under its root folder's ``extra/``
+    (where ``torch.export.save`` puts them), stored uncompressed like the rest."""
+    with zipfile.ZipFile(path, "a") as archive:
+        root = archive.namelist()[0].split("/", 1)[0]
+        for key, value in extras.items():
+            archive.writestr(f"{root}/extra/{key}", value)
 
 
 def save(built: Any, path: Path, extras: Dict[str, str]) -> None:

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.export.boundary import initial_state
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.state import named_tensors
 
 WARM_UP_STEPS = 3  # calls of a step artifact's model that lead to the random validation state
@@ -27,13 +27,15 @@ def draw(dist: Dict[str, Any], shape: List[int], dtype: torch.dtype, generator: 
     return (dist["mean"] + dist["std"] * torch.randn(shape, generator=generator, dtype=torch.float64)).to(dtype)
 
 
-def input_shape(signature: Signature, batch: int) -> List[int]:
+def input_shape(signature: ExportSignature, batch: int) -> List[int]:
     shape = list(signature.inputs[0].shape)
     shape[signature.input_batch_axis] = batch
     return shape
 
 
-def random_state(signature: Signature, dist: Dict[str, Any], batch: int, generator: torch.Generator) -> List[Tensor]:
+def random_state(
+    signature: ExportSignature, dist: Dict[str, Any], batch: int, generator: torch.Generator
+) -> List[Tensor]:
     """The eager state reached from the initial state after random inputs: non-zero, realistic
     (spike fields hold spikes), and different for every draw."""
     dtype = signature.trace_args[0].dtype

@@ -8,12 +8,12 @@ from typing import Callable, Dict, List
 import numpy as np
 import torch
 
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 
 NAME = "torchscript"
 
 
-def build(program: torch.export.ExportedProgram, signature: Signature) -> torch.jit.ScriptModule:
+def build(program: torch.export.ExportedProgram, signature: ExportSignature) -> torch.jit.ScriptModule:
     """Trace the flat boundary module (tensors in, tensors out); the tracer records the batch
     size as ``aten::size`` of the inputs, so it stays dynamic."""
     with warnings.catch_warnings():

@@ -7,20 +7,20 @@ import torch
 from torch import Tensor
 
 from snn_deploy.export.compare import compare, tolerance
-from snn_deploy.export.describe import Signature
+from snn_deploy.export.describe import ExportSignature
 from snn_deploy.export.sampling import distribution, draw, input_shape, random_state
 from snn_deploy.manifest import OUTPUT_NAME
 
 Runner = Callable[[List[np.ndarray]], List[np.ndarray]]
 
 
-def time_major_outputs(signature: Signature) -> List[str]:
+def time_major_outputs(signature: ExportSignature) -> List[str]:
     """Outputs whose first axis is time, for locating a mismatch at a time step."""
     return [] if signature.step else [OUTPUT_NAME]
 
 
 def validate(
-    runner: Runner, signature: Signature, example: Tensor, batch: int, seed: int
+    runner: Runner, signature: ExportSignature, example: Tensor, batch: int, seed: int
 ) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
     """Run ``runner`` (the artifact through its stock loader) and eager on the same fresh inputs;
     return the validation summary and the recorded inputs and eager outputs, or raise a

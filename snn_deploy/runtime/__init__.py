@@ -10,6 +10,8 @@
 
 The state is a :class:`State`, a dict ``{path: array}`` keyed by the model's dotted state paths.
 Importing this package does not import torch; neither does running an ONNX artifact on numpy.
+ONNX artifacts are data, safe to open from anywhere; TorchScript and ``.pt2`` files are code and
+open only with ``load(path, trusted=True)`` (see :mod:`snn_deploy.formats`).
 """
 
 from snn_deploy.runtime.allocator import retain_freed_memory

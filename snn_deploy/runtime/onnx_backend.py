@@ -11,7 +11,7 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from snn_deploy.errors import ArtifactError, DeviceError, InputError
-from snn_deploy.manifest import MANIFEST_KEY, ONNX_DIGEST_KEY, Manifest, onnx_digest
+from snn_deploy.formats import ArtifactFile
 from snn_deploy.runtime import signature as signatures
 from snn_deploy.runtime.arrays import is_torch, to_numpy
 from snn_deploy.runtime.devices import parse_device
@@ -43,9 +43,13 @@ class OnnxBackend:
 
     kind = "onnx"
 
-    def __init__(self, path: str, device: str, threads: Optional[int], providers: Optional[Sequence[Any]]):
+    def __init__(self, artifact: ArtifactFile, device: str, threads: Optional[int], providers: Optional[Sequence[Any]]):
+        """Build the onnxruntime session for ``artifact``, whose checksum is checked first unless
+        :func:`~snn_deploy.formats.read_artifact` did (hashing beside the session build in a
+        thread made the load slower on a busy 2-core machine, so it stays sequential)."""
         import onnxruntime
 
+        path = artifact.path
         self.path = path
         self.device = device
         self._device_type, self._device_id = parse_device(device)
@@ -55,6 +59,8 @@ class OnnxBackend:
         if threads:
             options.intra_op_num_threads = int(threads)
             options.inter_op_num_threads = 1
+        if not artifact.checksum_verified:
+            artifact.verify_checksum()
         try:
             self.session = onnxruntime.InferenceSession(path, options, providers=providers)
         except Exception as error:
@@ -64,20 +70,7 @@ class OnnxBackend:
             ) from None
         if self._device_type == "cuda" and self.session.get_providers()[0] != "CUDAExecutionProvider":
             raise DeviceError(f"{path}: onnxruntime could not place the model on {device}")
-        self.signature = self._signature()
-        self._check_digest()
-
-    def _check_digest(self) -> None:
-        """Compare the file with the checksum the exporter recorded (plain ONNX files have none)."""
-        recorded = self.session.get_modelmeta().custom_metadata_map.get(ONNX_DIGEST_KEY)
-        if recorded is None:
-            return
-        import onnx
-
-        if onnx_digest(onnx.load(self.path, load_external_data=False)) != recorded:
-            raise ArtifactError(
-                f"{self.path}: the file does not match the checksum recorded at export: it is corrupted"
-            )
+        self.signature = self._signature(artifact)
 
     def _providers(self, onnxruntime: Any, providers: Optional[Sequence[Any]]) -> List[Any]:
         available = onnxruntime.get_available_providers()
@@ -95,13 +88,12 @@ class OnnxBackend:
                 )
         return list(providers)
 
-    def _signature(self) -> Signature:
-        metadata = self.session.get_modelmeta().custom_metadata_map
+    def _signature(self, artifact: ArtifactFile) -> Signature:
         declared_in = [_port(node) for node in self.session.get_inputs()]
         declared_out = [_port(node) for node in self.session.get_outputs()]
-        if MANIFEST_KEY not in metadata:
+        if artifact.manifest is None:
             return signatures.from_declared(declared_in, declared_out, self.path)
-        signature = signatures.from_manifest(Manifest.from_json(metadata[MANIFEST_KEY], self.path), self.path)
+        signature = signatures.from_manifest(artifact.manifest, self.path)
         if [p.name for p in declared_in] != signature.input_names or {p.name for p in declared_out} != set(
             signature.output_names
         ):

@@ -13,6 +13,7 @@ from typing import Any, List, Optional, Tuple
 from snn_deploy.errors import ArtifactError, InputError
 from snn_deploy.manifest import Manifest
 from snn_deploy.runtime.arrays import concat, is_torch, stack
+from snn_deploy.runtime.backend import Backend
 from snn_deploy.runtime.checks import check_array, check_state
 from snn_deploy.runtime.signature import Port, Signature
 from snn_deploy.runtime.state import State
@@ -24,7 +25,7 @@ Values = List[Any]
 class Session:
     """Runs one artifact; immutable after loading, so one session may serve many threads."""
 
-    def __init__(self, backend: Any, step_session: Optional["Session"] = None):
+    def __init__(self, backend: Backend, step_session: Optional["Session"] = None):
         self._backend = backend
         self.signature: Signature = backend.signature
         sig = self.signature
@@ -38,6 +39,13 @@ class Session:
             raise ArtifactError(
                 f"{step_session.path}: not a step artifact with the input and state layout of {self.path} "
                 f"(its mode is {step_session.mode!r}, its state {step_session.state_paths})"
+            )
+        mine, theirs = self.signature.fingerprint, step_session.signature.fingerprint
+        if (mine or theirs) and mine != theirs:
+            raise ArtifactError(
+                f"{step_session.path}: a step artifact of another model than {self.path} (model fingerprint "
+                f"{theirs or 'missing'} against {mine or 'missing'}: other weights, parameters or neuron model); "
+                "export both artifacts from the same model"
             )
         return step_session
 
@@ -99,6 +107,20 @@ class Session:
             {path: self._backend.from_native(value, as_torch) for path, value in zip(paths, values)},
             self.signature.model_key,
         )
+
+    # ---- native arrays, for streams
+
+    def native(self, value: Any) -> Any:
+        """``value`` as the backend's array (numpy for ONNX on CPU, torch for torch artifacts)."""
+        return self._backend.to_native(value)
+
+    def answer(self, value: Any, as_torch: bool) -> Any:
+        """A backend array as the caller's kind: torch if ``as_torch``, else numpy."""
+        return self._backend.from_native(value, as_torch)
+
+    def step_native(self, x_t: Any, values: Values, batch: Optional[int]) -> Tuple[Any, Values]:
+        """One time step on native arrays: ``(output, new state values)``."""
+        return self._step(x_t, values, batch)
 
     # ---- running
 

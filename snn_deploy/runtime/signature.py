@@ -90,6 +90,14 @@ class Signature:
         return [self.input.name] + [state.port.name for state in self.states]
 
     @property
+    def fingerprint(self) -> Optional[str]:
+        """The exporter's fingerprint of the model's architecture, weights and parameters."""
+        if self.manifest is None:
+            return None
+        value = self.manifest.model.get("fingerprint")
+        return value if isinstance(value, str) else None
+
+    @property
     def is_sequence(self) -> bool:
         """A fixed-``T`` sequence artifact whose ``(T, batch, ...)`` input may be chunked."""
         return self.mode == "sequence" and not self.is_encoder

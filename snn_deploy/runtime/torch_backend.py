@@ -10,16 +10,19 @@ from typing import Any, Callable, List, Optional
 import numpy as np
 import torch
 
-from snn_deploy.errors import ArtifactError, DeviceError, InputError
+from snn_deploy.errors import ArtifactError, DeviceError, InputError, UntrustedArtifactError
+from snn_deploy.formats import AOTI, PT2, TORCHSCRIPT, ArtifactFile, trust_message
 from snn_deploy.runtime import signature as signatures
-from snn_deploy.runtime.artifact import AOTI, PT2, TORCHSCRIPT, ArtifactFile
 from snn_deploy.runtime.devices import check_torch_device
 
 
 class TorchBackend:
-    """A loaded torch artifact on one device; ``run`` is safe to call from many threads."""
+    """A loaded torch artifact on one device; ``run`` is safe to call from many threads.
+    Loading runs the artifact's code, so it needs ``trusted=True``."""
 
-    def __init__(self, artifact: ArtifactFile, device: str, threads: Optional[int]):
+    def __init__(self, artifact: ArtifactFile, device: str, threads: Optional[int], *, trusted: bool = False):
+        if not trusted:
+            raise UntrustedArtifactError(trust_message(artifact.path, artifact.format))
         if artifact.manifest is None:
             raise ArtifactError(f"{artifact.path}: a {artifact.kind} file without an snn_deploy manifest")
         self.path = artifact.path
@@ -31,8 +34,8 @@ class TorchBackend:
         self._call = self._load(artifact)
 
     def _load(self, artifact: ArtifactFile) -> Callable:
-        loaders = {TORCHSCRIPT: self._load_torchscript, PT2: self._load_exported, AOTI: self._load_aoti}
-        if artifact.kind == AOTI and artifact.aoti_device and artifact.aoti_device != self.device.split(":")[0]:
+        loaders = {TORCHSCRIPT.name: self._load_torchscript, PT2.name: self._load_exported, AOTI.name: self._load_aoti}
+        if artifact.format is AOTI and artifact.aoti_device and artifact.aoti_device != self.device.split(":")[0]:
             raise DeviceError(
                 f"{artifact.path}: this AOTInductor package was compiled for {artifact.aoti_device!r}, "
                 f"not {self.device!r}; export it again for that device"
