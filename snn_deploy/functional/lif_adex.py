@@ -19,9 +19,10 @@ reset passes gradient through :math:`z` in both the feed-forward and the recurre
 
 from typing import NamedTuple, Tuple
 
+import torch
 from torch import Tensor
 
-from snn_deploy.functional.lif import recurrent_current
+from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.lif_ex import exponential_leak
 from snn_deploy.functional.threshold import threshold
 
@@ -110,6 +111,14 @@ def lif_adex_step(
     r"""One Euler step of a recurrent LIFAdEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_adex_integrate`."""
-    i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
+    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    return lif_adex_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_adex_projected_step(
+    input_current: Tensor, state: LIFAdExState, recurrent_weights: Tensor, p: LIFAdExParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFAdExState]:
+    r""":func:`lif_adex_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i, a = lif_adex_integrate(state.v, i_jump, state.a, p, dt)
     return z, LIFAdExState(z, v, i, a)
