@@ -1,21 +1,34 @@
 # Every target builds its own environment in .venv on first use.
-# torch is pinned to the release whose CPU wheel lies on this machine's disk (see README).
+# torch is pinned to one release (TORCH_SPEC=... picks another; see README).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test export bench bench-quick clean
+.PHONY: test test-fast lint typecheck export bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet "$(TORCH_SPEC)"
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# A representative subset for the edit-test loop (tests marked slow left out; see tests/conftest.py).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"
+
+# ruff's lint rules and formatting, as configured in pyproject.toml.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# mypy on the package (per-module relaxations in pyproject.toml).
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 # Train (unless checkpointed), export, validate and serve the example networks; see export_examples/.
 export: $(VENV)/.installed
@@ -29,4 +42,4 @@ bench-quick: $(VENV)/.installed
 	$(PY) -m snn_deploy.benchmarks --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

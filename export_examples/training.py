@@ -56,7 +56,8 @@ def train(example: ModuleType, split: DigitsSplit, checkpoint: Path, epochs: int
     optimizer = torch.optim.Adam(model.parameters(), lr=example.LEARNING_RATE)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     generator = torch.Generator().manual_seed(SEED)
-    bar = tqdm(range(epochs), desc=f"train {example.NAME}", disable=not progress or rank != 0)
+    # disable=None: tqdm draws only on a terminal, never carriage returns into a log
+    bar = tqdm(range(epochs), desc=f"train {example.NAME}", disable=None if progress and rank == 0 else True)
     for _ in bar:
         model.train()
         usable = labels.shape[0] // world * world  # equal shards keep DDP's all-reduces in step

@@ -3,24 +3,32 @@
 Subcommands live in ``COMMANDS`` (name -> :class:`Command`); add one by adding an entry.
 Errors of snn_deploy (and bad files or factories) print one line to stderr and exit with 1.
 
-``export FACTORY``: ``FACTORY`` is ``pkg.module:name``, a callable taking no arguments (a
-function or a class, e.g. ``snn_deploy:LIFCell``) that returns either a model, or a pair
-``(model, example)`` where ``example`` is the per-sample input shape (a tuple of ints, e.g.
-``(2, 28, 28)``) or a whole example input tensor (used as is). Without an example from the
-factory, ``--input-shape`` gives the per-sample shape. The example input is drawn as
-``--input-scale * U(0, 1)`` of shape ``(T, B, *shape)`` (sequence mode; ``(B, *shape)`` for
-step mode and for encoders).
+``export FACTORY``: ``FACTORY`` is ``pkg.module:name`` (imported with the current directory on
+the path) or ``path/to/file.py:name``, a callable taking no arguments (a function or a class,
+e.g. ``snn_deploy:LIFCell``) that returns either a model, or a pair ``(model, example)`` where
+``example`` is the per-sample input shape (a tuple of ints, e.g. ``(2, 28, 28)``) or a whole
+example input tensor (used as is). ``FACTORY`` may also be a ``.nir`` file, imported with
+:func:`snn_deploy.nir.from_nir` at ``--dt``. Without an example from the factory,
+``--input-shape`` gives the per-sample shape. The example input is drawn as ``--input-scale * U(0, 1)`` of shape
+``(T, B, *shape)`` (sequence mode; ``(B, *shape)`` for step mode and for encoders).
 """
 
 import argparse
 import importlib
+import importlib.util
 import json
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
+from snn_deploy import __version__
 from snn_deploy.errors import SnnDeployError
+from snn_deploy.nir.cli import NIR_COMMANDS, nir_model_and_shape
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
+from snn_deploy.serve.cli import SERVE_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,12 @@ class CommandError(SnnDeployError):
 
 
 def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("factory", help="pkg.module:name, returning a model or (model, example)")
+    parser.add_argument(
+        "factory",
+        help="pkg.module:name or path/to/file.py:name, returning a model or (model, example); or a .nir file",
+    )
     parser.add_argument("--output", "-o", required=True, help="artifact path (.onnx, .ts/.pt, .pt2)")
+    parser.add_argument("--dt", type=float, help="Euler time step in seconds of a .nir model (default: the graph's)")
     parser.add_argument("--checkpoint", help="a state_dict (or a dict with a 'state_dict' entry) to load")
     parser.add_argument("--format", choices=["onnx", "torchscript", "pt2", "aoti"], help="default: from the suffix")
     parser.add_argument("--mode", choices=["sequence", "step"], default="sequence")
@@ -53,18 +65,64 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
-def _load_factory(spec: str) -> Callable[[], Any]:
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
-        raise CommandError(f"factory {spec!r} must look like pkg.module:function")
+def _import_file(path: Path) -> ModuleType:
+    """Run a Python file as a module named after it, with its folder on the path (as ``python
+    file.py`` would), so that it can import its neighbours."""
+    if not path.is_file():
+        raise CommandError(f"no such factory file: {path}")
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise CommandError(f"cannot import {path} for the factory: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _import_module(name: str) -> ModuleType:
+    """Import ``name`` with the current directory on the path (a console script does not have it)."""
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(name)
     except ImportError as error:
-        raise CommandError(f"cannot import {module_name!r} for the factory: {error}") from None
+        raise CommandError(f"cannot import {name!r} for the factory: {error}") from None
+
+
+def _load_factory(spec: str) -> Callable[[], Any]:
+    source, _, attribute = spec.rpartition(":")
+    if not source or not attribute:
+        raise CommandError(f"factory {spec!r} must look like pkg.module:function or path/to/file.py:function")
+    is_file = source.endswith(".py") or os.sep in source or "/" in source
+    module = _import_file(Path(source)) if is_file else _import_module(source)
     factory = getattr(module, attribute, None)
     if not callable(factory):
-        raise CommandError(f"{module_name} has no callable {attribute!r}")
+        raise CommandError(f"{source} has no callable {attribute!r}")
     return factory
+
+
+def _load_checkpoint(model: Any, path: str) -> None:
+    """Load a state_dict (or a dict with a ``state_dict`` entry) saved with ``torch.save``; only
+    tensors and plain containers are unpickled (``weights_only``)."""
+    import torch
+
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except OSError as error:
+        raise CommandError(f"cannot read checkpoint {path}: {error.strerror or error}") from None
+    except Exception as error:  # torch.load raises pickle and zip errors of many types
+        raise CommandError(f"cannot load checkpoint {path}: {type(error).__name__}: {error}") from None
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise CommandError(f"checkpoint {path} holds a {type(state).__name__}, expected a state_dict")
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, KeyError, TypeError) as error:
+        raise CommandError(f"checkpoint {path} does not fit the factory's model: {error}") from None
 
 
 def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
@@ -72,21 +130,23 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
 
     from snn_deploy.export import model_kind
 
-    made = _load_factory(args.factory)()
+    if args.factory.endswith(".nir"):
+        made = nir_model_and_shape(args.factory, args.dt, args.input_shape)
+    else:
+        made = _load_factory(args.factory)()
     model, example = made if isinstance(made, tuple) else (made, None)
     if not isinstance(model, torch.nn.Module):
         raise CommandError(f"factory {args.factory} returned {type(model).__name__}, not a torch.nn.Module")
     if args.checkpoint:
-        try:
-            state = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
-            model.load_state_dict(state.get("state_dict", state) if isinstance(state, dict) else state)
-        except (OSError, RuntimeError, KeyError, AttributeError, TypeError) as error:
-            raise CommandError(f"cannot load checkpoint {args.checkpoint}: {str(error).splitlines()[0]}") from None
+        _load_checkpoint(model, args.checkpoint)
     if isinstance(example, torch.Tensor):
         return model, example
     shape = list(example) if example is not None else args.input_shape
     if not shape:
-        raise CommandError("the factory gives no example input: pass --input-shape")
+        raise CommandError(
+            f"{args.factory} gives a model without an example input: pass its per-sample input shape "
+            "with --input-shape (e.g. --input-shape 5), or return (model, shape) from the factory"
+        )
     step = args.mode == "step"
     leading = [args.batch] if step or model_kind(model) == "encoder" else [args.time_steps, args.batch]
     generator = torch.Generator().manual_seed(args.seed)
@@ -96,8 +156,17 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
 def _run_export(args: argparse.Namespace) -> int:
     from snn_deploy import export as exporting
 
+    format_name = args.format or {".onnx": "onnx", ".ts": "torchscript", ".pt": "torchscript", ".pt2": "pt2"}.get(
+        Path(args.output).suffix.lower()
+    )
+    if args.opset is not None and format_name != "onnx":
+        raise CommandError(f"--opset applies to ONNX artifacts only, not to {format_name or args.output}")
     model, example = _model_and_example(args)
-    options = dict(step=args.mode == "step", validate=not args.no_validate, overwrite=args.overwrite, seed=args.seed)
+    options: Dict[str, Any] = dict(
+        step=args.mode == "step", validate=not args.no_validate, overwrite=args.overwrite, seed=args.seed
+    )
+    if format_name == "onnx":
+        options["opset"] = args.opset
     if args.format == "aoti":
         report = exporting.to_pt2(model, example, args.output, aoti=True, **options)
     elif args.format:
@@ -105,8 +174,6 @@ def _run_export(args: argparse.Namespace) -> int:
         report = exporter[args.format](model, example, args.output, **options)
     else:
         report = exporting.export(model, example, args.output, **options)
-    if args.opset is not None and report.manifest.format != "onnx":
-        print("note: --opset applies to ONNX only", file=sys.stderr)
     print(report)
     return 0
 
@@ -146,10 +213,13 @@ COMMANDS: Dict[str, Command] = {
     ),
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
+COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})
+COMMANDS.update({name: Command(*spec) for name, spec in NIR_COMMANDS.items()})
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="snn-deploy", description="Export and serve spiking neural networks.")
+    root.add_argument("--version", action="version", version=f"snn-deploy {__version__}")
     subcommands = root.add_subparsers(dest="command", required=True)
     for name, command in COMMANDS.items():
         command.add_arguments(subcommands.add_parser(name, help=command.help, description=command.help))

@@ -18,7 +18,7 @@ convolutions run fastest in (the W2 conv SNN, chunked: 80-100 ms, against 120-19
 
 import itertools
 import types
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple, cast
 
 import torch
 from torch import Tensor, nn
@@ -42,7 +42,7 @@ def compile_model(
         _to_channels_last(model)
     options = {**FUSE_TIME_LOOP, **kwargs.pop("options", {})}
     if time_chunk is None:
-        return torch.compile(model, fullgraph=True, options=options, **kwargs)
+        return cast(nn.Module, torch.compile(model, fullgraph=True, options=options, **kwargs))  # an OptimizedModule
     return ChunkedTimeLoop(model, time_chunk, lambda f: torch.compile(f, fullgraph=True, options=options, **kwargs))
 
 

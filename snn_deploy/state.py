@@ -5,7 +5,7 @@ A state such as ``LIFRefracState(lif=LIFState(z, v, i), rho)`` flattens to the l
 with ``None`` entries skipped. Export and runtime name artifact inputs and outputs this way.
 """
 
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Iterable, Iterator, List, Tuple
 
 import torch
 from torch import Tensor
@@ -18,6 +18,7 @@ def is_namedtuple(value: Any) -> bool:
 
 def named_leaves(tree: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
     """Yield ``(dotted_name, leaf)`` for every leaf of nested NamedTuples, lists and tuples."""
+    children: Iterable[Tuple[str, Any]]
     if is_namedtuple(tree):
         children = zip(tree._fields, tree)
     elif isinstance(tree, (list, tuple)):
@@ -59,7 +60,7 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
         leaf = got.get(name)
         if not isinstance(leaf, Tensor):
             raise TypeError(f"{owner}: state field '{name}' must be a tensor, got {type(leaf).__name__}")
-        if not _broadcasts_to(leaf.shape, want.shape):
+        if not broadcasts_to(leaf.shape, want.shape):
             raise ValueError(
                 f"{owner}: state field '{name}' has shape {tuple(leaf.shape)}, "
                 f"expected {tuple(want.shape)} (or a shape that broadcasts to it) for this input"
@@ -71,7 +72,8 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
             )
 
 
-def _broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:
+def broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:
+    """True if a tensor of ``shape`` broadcasts to ``target`` without changing it."""
     try:
         return torch.broadcast_shapes(shape, target) == target
     except RuntimeError:

@@ -15,6 +15,8 @@ class Case:
     ``container``. ``spiking``: its outputs include spikes, which the inputs must make happen.
     ``differentiable``: a gradient reaches the input; ``False`` (random encoders, whose spikes are
     drawn by comparing uniforms with the input) makes the gradient test require that none does.
+    ``scriptable``: ``False`` for a module TorchScript cannot type (``RecurrentSequential``); the
+    script test then requires a clear ``TypeError`` saying it cannot be scripted.
 
     A model that draws random numbers is built with ``seed=RNG_SEED``: the generic tests seed
     torch's global RNG with ``RNG_SEED`` before every call, and a scripted or compiled encoder,
@@ -27,6 +29,7 @@ class Case:
     kind: str
     spiking: bool = True
     differentiable: bool = True
+    scriptable: bool = True
 
 
 RNG_SEED = 0
@@ -58,3 +61,9 @@ def spikes_and_state(*shape: int):
 
 
 T, B = 6, 3
+
+
+def built(case: Case, seed: int = 0) -> nn.Module:
+    """The case's module in eval mode, its random weights drawn after ``torch.manual_seed(seed)``."""
+    torch.manual_seed(seed)
+    return case.make().eval()

@@ -1,7 +1,30 @@
-"""Fixtures shared by the test files."""
+"""Fixtures shared by the test files, and the ``slow`` marker that ``make test-fast`` leaves out.
+
+The generic tests run every case of ``cases.py``; the fast subset keeps them for the cases in
+``REPRESENTATIVE_CASES`` only (a cell, a layer, a recurrent layer, a readout, a container, an
+encoder of each kind, an exotic call signature) and marks the other cases' runs ``slow``.
+"""
 
 import pytest
 from runtime_models import Artifacts
+
+REPRESENTATIVE_CASES = {
+    "LIFCell",
+    "LIF",
+    "LIFRecurrent",
+    "LI",
+    "SequentialState",
+    "ConstantCurrentLIFEncoder",
+    "PoissonEncoder",
+    "LIFCorrelation",
+}
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    for item in items:
+        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+        if case is not None and case.name not in REPRESENTATIVE_CASES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

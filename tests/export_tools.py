@@ -10,11 +10,6 @@ from snn_deploy.state import named_tensors
 T_EXPORT = 4  # time steps of the sequence artifacts in the tests: small, so the matrix stays fast
 
 
-def built(case, seed=0):
-    torch.manual_seed(seed)
-    return case.make().eval()
-
-
 def example(case, model, step, seed=0):
     """One artifact call's input drawn from the case: ``(T, B, ...)``, ``(B, ...)`` for step mode
     and encoders."""

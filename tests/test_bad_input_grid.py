@@ -37,12 +37,20 @@ def input_variants(x):
     return variants
 
 
+def leaves(state, f):
+    """``state`` with ``f`` applied to every tensor leaf of its NamedTuples and lists."""
+    if is_namedtuple(state):
+        return type(state)(*(leaves(v, f) for v in state))
+    if isinstance(state, (list, tuple)):
+        return type(state)(leaves(v, f) for v in state)
+    return f(state) if isinstance(state, torch.Tensor) else state
+
+
 def state_variants(state):
-    leaves = lambda s, f: type(s)(*(leaves(v, f) if is_namedtuple(v) else f(v) for v in s))  # noqa: E731
     return [
         ("state float64", leaves(state, lambda t: t.double())),
         ("state of another batch", leaves(state, lambda t: torch.cat([t, t, t]) if t.dim() else t)),
-        ("state as a plain tuple", tuple(state)),
+        ("state as a plain tuple", tuple(state) if is_namedtuple(state) else (state,)),
         ("state as a tensor", torch.zeros(3)),
         ("state int", leaves(state, lambda t: t.to(torch.int64))),
     ]

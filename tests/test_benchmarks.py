@@ -12,6 +12,7 @@ from snn_deploy.benchmarks.suite import Result, _with_ratios, format_table
 from snn_deploy.benchmarks.timing import measure
 
 
+@pytest.mark.slow  # exports ONNX at T=4 and T=16 and times every backend
 def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
     results = tmp_path / "results.jsonl"
     status = bench_main(
@@ -37,9 +38,19 @@ def test_quick_suite_writes_a_table_and_json_lines(tmp_path, capsys):
         ("W1", "floor"),
         ("W1", "eager"),
         ("W1", "onnxruntime"),
+        ("W3", "floor"),
         ("W3", "torchscript"),
         ("W4", "onnxruntime"),
     } <= measured
+    w3 = {line["backend"]: line for line in lines if line["workload"] == "W3"}
+    assert w3["torchscript"]["ratio_to_floor"] == pytest.approx(
+        w3["torchscript"]["median_ms"] / w3["floor"]["median_ms"]
+    )
+    sparse = [line for line in records if line["kind"] == "sparse"]
+    assert {(line["rate"], line["path"]) for line in sparse} == {
+        (rate, path) for rate in (0.1, 0.15) for path in ("dense", "gather eager", "gather compile")
+    }
+    assert all(line["median_ms"] > 0 for line in sparse)
     assert all(line["median_ms"] > 0 and line["machine"]["torch"] and line["allocator"] == "system" for line in lines)
     assert "x eager" in printed and "W4" in printed
     exports = {(line["artifact"], line["time_steps"]): line for line in records if line["kind"] == "export"}
@@ -85,5 +96,8 @@ def test_a_failing_backend_is_reported_and_the_suite_goes_on(monkeypatch, capsys
 
     monkeypatch.setitem(suite.BACKENDS, "broken", broken)
     results = suite.run_suite(["W4"], ["broken", "eager"], torch.device("cpu"), quick=True, repeats=2)
-    assert [(r.workload, r.backend) for r in results] == [("W4", "eager")]
+    assert [(r.workload, r.backend, r.error) for r in results] == [
+        ("W4", "broken", "RuntimeError: boom"),
+        ("W4", "eager", None),
+    ]
     assert "W4 broken: FAILED: RuntimeError: boom" in capsys.readouterr().out

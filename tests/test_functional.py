@@ -98,7 +98,9 @@ def test_refractory_update_masks_holds_and_counts_down():
         tensor([0.3, 0.3, 0.3]),
         tensor([1.0, 1.0, 0.0]),
         tensor([0.0, 0.0, 0.7]),
-        F.LIFRefracParameters(),
+        tensor(5.0),
+        "super",
+        100.0,
     )
     assert z.tolist() == [0.0, 1.0, 0.0]
     torch.testing.assert_close(v, tensor([0.3, 0.0, 0.7]))

@@ -7,23 +7,27 @@ through :mod:`snn_deploy.runtime`, exactly as a deployment would.
 """
 
 import copy
+import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from snn_deploy import export, runtime
+from snn_deploy.benchmarks.timing import measure
 from snn_deploy.compile import compile_model
 
 StepFunction = Callable[[Any], Any]
-# Input bytes per compiled chunk. Chunks of 4 MiB of input (4 steps of W1, 16 of W2) fuse into
-# one kernel per layer whose memory streams the prefetchers follow; a smaller input (W3: 32 KiB a
-# step) runs whole, as chunking its matrix products only adds calls. 2-core CPU, side by side:
-# W1 41-45 ms at 4 steps, 45-63 ms at 8 or 16 (floor 15 ms); W3 31 ms whole, 43 ms at 4 steps.
+# Input bytes per compiled chunk, the middle candidate of the measured choice. Chunks of about
+# 4 MiB of input (4 steps of W1, 16 of W2) fuse into one kernel per layer whose memory streams
+# the prefetchers follow; a smaller input (W3: 32 KiB a step) runs whole, as chunking its matrix
+# products only adds calls. Which neighbour is fastest varies between runs (2-core CPU, W1:
+# 41-45 ms at 4 steps, 45-63 ms at 8 or 16), so the bench times the candidates and keeps the best.
 COMPILE_CHUNK_BYTES = 4 * 2**20
+CHUNK_TRIAL_REPEATS = 3
 
 
 def compile_time_chunk(example: Tensor) -> int:
@@ -32,15 +36,25 @@ def compile_time_chunk(example: Tensor) -> int:
     return max(1, COMPILE_CHUNK_BYTES // step_bytes)
 
 
+def time_chunk_candidates(example: Tensor) -> List[int]:
+    """The chunk sizes the bench times for a ``(T, B, ...)`` input: half, once and twice
+    :func:`compile_time_chunk`, each at most T (so a short sequence also tries running whole)."""
+    steps = example.shape[0]
+    middle = min(compile_time_chunk(example), steps)
+    return sorted({max(1, middle // 2), middle, min(steps, 2 * middle)})
+
+
 @dataclass
 class Runner:
     """``run(x)`` for a whole sequence; ``stream(batch)`` gives a per-step function (or None);
-    ``prepare_seconds`` is the time spent compiling or exporting."""
+    ``prepare_seconds`` is the time spent compiling or exporting; ``details`` what a build chose
+    (recorded with the result)."""
 
     run: Optional[Callable[[Any], Any]]
     stream: Optional[Callable[[int], StepFunction]]
     prepare_seconds: float
     to_input: Callable[[Tensor], Any] = lambda x: x
+    details: Dict[str, Any] = field(default_factory=dict)
 
 
 def _module_stream(module: Callable) -> Callable[[int], StepFunction]:
@@ -60,17 +74,52 @@ def eager(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
     return Runner(run=model, stream=_module_stream(model), prepare_seconds=0.0)
 
 
+def fastest_choice(
+    build: Callable[[int], Callable[[Any], Any]],
+    candidates: Iterable[int],
+    example: Any,
+    repeats: int = CHUNK_TRIAL_REPEATS,
+) -> Tuple[int, Callable[[Any], Any], Dict[str, Dict[int, float]]]:
+    """Build each candidate's function (``build(k)``), call it on ``example`` once (compiling
+    it), time it briefly and keep the fastest:
+    ``(k, its function, {"trial_ms": {k: median ms}, "prepare_s": {k: build and first call s}})``."""
+    best: Optional[Tuple[float, int, Callable[[Any], Any]]] = None
+    trials: Dict[str, Dict[int, float]] = {"trial_ms": {}, "prepare_s": {}}
+    for candidate in candidates:
+        start = time.perf_counter()
+        function = build(candidate)
+        function(example)
+        trials["prepare_s"][candidate] = time.perf_counter() - start
+        median = measure(functools.partial(function, example), repeats=repeats, warmup=1).median
+        trials["trial_ms"][candidate] = median * 1e3
+        if best is None or median < best[0]:
+            best = (median, candidate, function)
+    if best is None:
+        raise ValueError("fastest_choice: no candidates")
+    return best[1], best[2], trials
+
+
 def compiled(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
-    """:func:`snn_deploy.compile_model` with the time loop fused in chunks of
-    :func:`compile_time_chunk` steps and channels-last convolutions; compile time is measured on
-    the first call."""
-    time_chunk = compile_time_chunk(example)
-    sequence = compile_model(copy.deepcopy(model), time_chunk=time_chunk, channels_last=True, dynamic=False)
-    start = time.perf_counter()
-    sequence(example)
-    seconds = time.perf_counter() - start
+    """:func:`snn_deploy.compile_model` with the time loop fused in chunks and channels-last
+    convolutions; the chunk size is the fastest of :func:`time_chunk_candidates` on ``example``,
+    timed briefly here (the choice, the trial times and each candidate's compile time go into
+    ``details``); ``prepare_seconds`` is the chosen one's compile time (its first call)."""
+
+    def build(time_chunk: int) -> nn.Module:
+        return compile_model(copy.deepcopy(model), time_chunk=time_chunk, channels_last=True, dynamic=False)
+
+    time_chunk, sequence, trials = fastest_choice(build, time_chunk_candidates(example), example)
     stepper = compile_model(model, dynamic=False)
-    return Runner(run=sequence, stream=_module_stream(stepper), prepare_seconds=seconds)
+    return Runner(
+        run=sequence,
+        stream=_module_stream(stepper),
+        prepare_seconds=trials["prepare_s"][time_chunk],
+        details={
+            "time_chunk": time_chunk,
+            "time_chunk_trial_ms": trials["trial_ms"],
+            "time_chunk_prepare_s": trials["prepare_s"],
+        },
+    )
 
 
 def torchscript(model: nn.Module, example: Tensor, workdir: Path) -> Runner:

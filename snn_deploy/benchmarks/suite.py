@@ -6,10 +6,11 @@ measured in the same run, since absolute times hold only for the machine and the
 
 import functools
 import json
+import math
 import platform
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
@@ -17,10 +18,11 @@ import numpy as np
 import torch
 
 import snn_deploy
-from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS, Runner, StepFunction
 from snn_deploy.benchmarks.comparators import comparator_models, comparator_versions
+from snn_deploy.benchmarks.peer_paths import PEER_PATHS
 from snn_deploy.benchmarks.timing import Timing, measure
-from snn_deploy.benchmarks.workloads import Workload, floor_call, workloads
+from snn_deploy.benchmarks.workloads import Workload, workloads
 
 
 @dataclass
@@ -35,6 +37,10 @@ class Result:
     prepare_s: float
     ratio_to_eager: Optional[float] = None
     ratio_to_floor: Optional[float] = None
+    ratio_to_best_peer: Optional[float] = None
+    peer: Optional[str] = None  # the other library measured, None for this package's backends
+    error: Optional[str] = None  # why the path failed (its times are then NaN)
+    details: Dict[str, Any] = field(default_factory=dict)  # what the build chose (e.g. compile's time_chunk)
 
 
 def _synchronize(device: torch.device):
@@ -55,16 +61,29 @@ def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds:
 
 
 def _sequence_result(
-    workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device, repeats: int
+    workload: Workload,
+    name: str,
+    runner: Runner,
+    run: Callable[[Any], Any],
+    x: torch.Tensor,
+    device: torch.device,
+    repeats: int,
 ) -> Result:
     data = runner.to_input(x)
-    timing = measure(lambda: runner.run(data), repeats=repeats, synchronize=_synchronize(device))
+    timing = measure(lambda: run(data), repeats=repeats, synchronize=_synchronize(device))
     return _from_timing(workload, name, timing, runner.prepare_seconds)
 
 
-def _stream_result(workload: Workload, name: str, runner: Runner, x: torch.Tensor, device: torch.device) -> Result:
+def _stream_result(
+    workload: Workload,
+    name: str,
+    runner: Runner,
+    stream: Callable[[int], StepFunction],
+    x: torch.Tensor,
+    device: torch.device,
+) -> Result:
     """Per-step latency of a stream at batch 1 over the workload's steps (state carried)."""
-    step = runner.stream(x.shape[1])
+    step = stream(x.shape[1])
     steps = [runner.to_input(x_t) for x_t in x]
     for x_t in steps[:10]:
         step(x_t)
@@ -96,17 +115,31 @@ def _runner_results(
     x: torch.Tensor,
     device: torch.device,
     repeats: int,
+    peer: Optional[str] = None,
 ) -> List[Result]:
     """Build a runner and time it as the workload asks (a stream or whole sequences); a runner
-    without a stream gives no streaming result. A failure is reported and the suite goes on."""
+    without a stream gives no streaming result. A failure is printed and kept as a result with
+    its error, and the suite goes on."""
     try:
         runner = make_runner()
         if not workload.streaming:
-            return [_sequence_result(workload, name, runner, x, device, repeats)]
-        return [_stream_result(workload, name, runner, x, device)] if runner.stream is not None else []
+            results = (
+                [] if runner.run is None else [_sequence_result(workload, name, runner, runner.run, x, device, repeats)]
+            )
+        else:
+            results = (
+                [] if runner.stream is None else [_stream_result(workload, name, runner, runner.stream, x, device)]
+            )
     except Exception as error:
-        print(f"{workload.name} {name}: FAILED: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
-        return []
+        message = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
+        print(f"{workload.name} {name}: FAILED: {message}")
+        nan = float("nan")
+        return [Result(workload.name, name, workload.description, nan, nan, nan, "", 0.0, peer=peer, error=message)]
+    for result in results:
+        result.peer, result.details = peer, runner.details
+        if runner.details:
+            print(f"{workload.name} {name}: {json.dumps(runner.details)}")
+    return results
 
 
 def _training_result(
@@ -129,8 +162,9 @@ def _training_result(
 def run_suite(
     names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int
 ) -> List[Result]:
-    """Measure every workload of ``names`` on every backend of ``backend_names``, then on the
-    other SNN libraries that happen to be importable (norse, snntorch, spikingjelly, eager)."""
+    """Measure every workload of ``names``: its floor where it has one, every backend of
+    ``backend_names``, then the other SNN libraries that happen to be importable (norse,
+    snntorch, spikingjelly), eager and on their deployment paths (:mod:`peer_paths`)."""
     available = {**BACKENDS, **SLOW_BACKENDS}
     results: List[Result] = []
     table = workloads(quick)
@@ -147,12 +181,9 @@ def run_suite(
             ]
             continue
         group: List[Result] = []
-        if name == "W1":
-            group.append(
-                _from_timing(
-                    workload, "floor", measure(floor_call(x), repeats=repeats, synchronize=_synchronize(device))
-                )
-            )
+        if workload.floor is not None:
+            floor = measure(workload.floor(model, x), repeats=repeats, synchronize=_synchronize(device))
+            group.append(_from_timing(workload, "floor", floor))
         example = x[:1] if workload.streaming else x
         with tempfile.TemporaryDirectory() as workdir, torch.inference_mode():
             for backend in backend_names:
@@ -161,18 +192,28 @@ def run_suite(
                     workload, backend, functools.partial(build, model, example, Path(workdir)), x, device, repeats
                 )
             for library, comparator in comparator_models(workload.name, device).items():
-                runner = Runner(run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
-                group += _runner_results(workload, f"{library} eager", lambda runner=runner: runner, x, device, repeats)
+                runner = functools.partial(Runner, run=comparator.run, stream=comparator.stream, prepare_seconds=0.0)
+                group += _runner_results(workload, f"{library} eager", runner, x, device, repeats, peer=library)
+                if comparator.deployable is None:
+                    continue
+                for path, deploy in PEER_PATHS.items():
+                    make = functools.partial(deploy, comparator.deployable, example, Path(workdir), device)
+                    group += _runner_results(workload, f"{library} {path}", make, x, device, repeats, peer=library)
         results += _with_ratios(group)
     return results
 
 
 def _with_ratios(group: List[Result]) -> List[Result]:
-    eager = next((r.median_ms for r in group if r.backend == "eager"), None)
-    floor = next((r.median_ms for r in group if r.backend == "floor"), None)
-    for result in group:
+    """Each result's time over eager's, the floor's and the fastest peer path's of the group
+    (one workload, one run); failed results take part in none."""
+    measured = [r for r in group if r.error is None]
+    eager = next((r.median_ms for r in measured if r.backend == "eager"), None)
+    floor = next((r.median_ms for r in measured if r.backend == "floor"), None)
+    best_peer = min((r.median_ms for r in measured if r.peer is not None), default=None)
+    for result in measured:
         result.ratio_to_eager = result.median_ms / eager if eager else None
         result.ratio_to_floor = result.median_ms / floor if floor else None
+        result.ratio_to_best_peer = result.median_ms / best_peer if best_peer else None
     return group
 
 
@@ -197,29 +238,34 @@ def machine() -> Dict[str, str]:
 
 
 def format_table(results: List[Result]) -> str:
-    header = ("workload", "backend", "median ms", "p99 ms", "rate", "x eager", "x floor", "prepare s")
+    """One row per result; a failed one shows FAILED, and its error is listed below the table."""
+    header = ("workload", "backend", "median ms", "p99 ms", "rate", "x eager", "x floor", "x best peer", "prepare s")
     rows = [
         (
             r.workload,
             r.backend,
-            f"{r.median_ms:.3f}",
-            f"{r.p99_ms:.3f}",
-            f"{r.rate:.3g} {r.unit}",
+            "FAILED" if r.error else f"{r.median_ms:.3f}",
+            "-" if r.error else f"{r.p99_ms:.3f}",
+            "-" if r.error else f"{r.rate:.3g} {r.unit}",
             f"{r.ratio_to_eager:.3f}" if r.ratio_to_eager else "-",
             f"{r.ratio_to_floor:.2f}" if r.ratio_to_floor else "-",
+            f"{r.ratio_to_best_peer:.2f}" if r.ratio_to_best_peer else "-",
             f"{r.prepare_s:.1f}",
         )
         for r in results
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows])
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header, *rows]]
+    lines += [f"FAILED {r.workload} {r.backend}: {r.error}" for r in results if r.error]
+    return "\n".join(lines)
 
 
 def append_results(
     records: List[Any], path: Path, device: torch.device, quick: bool, allocator: str = "system"
 ) -> None:
-    """Append one JSON line per :class:`Result` (kind ``workload``) or export-scaling record
-    (kind ``export``), each with the machine, the device and the allocator setting."""
+    """Append one JSON line per :class:`Result` (kind ``workload``) or other record (kind
+    ``export``, or the record's own ``kind`` field), each with the machine, the device and the
+    allocator setting; a NaN (a failed result's times) is written as null."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     info = machine()
@@ -234,4 +280,8 @@ def append_results(
                 "allocator": allocator,
                 "machine": info,
             }
-            handle.write(json.dumps({**line, **asdict(record)}) + "\n")
+            fields = {
+                key: None if isinstance(value, float) and math.isnan(value) else value
+                for key, value in asdict(record).items()
+            }
+            handle.write(json.dumps({**line, **fields}) + "\n")

@@ -4,17 +4,19 @@ Each workload builds a model with snn_deploy modules and its input, float32, tim
 """
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 import snn_deploy as snn
+from snn_deploy.benchmarks.matmul import matmul_floor_call
 
 
 @dataclass(frozen=True)
 class Workload:
-    """``build(device) -> (model, input)``; ``units`` counts what one call processes (for rates)."""
+    """``build(device) -> (model, input)``; ``units`` counts what one call processes (for rates);
+    ``floor(model, input)``, where the workload has one, returns the call timed as its floor."""
 
     name: str
     description: str
@@ -23,6 +25,7 @@ class Workload:
     unit_name: str
     streaming: bool = False
     training: bool = False
+    floor: Optional[Callable[[nn.Module, Tensor], Callable[[], object]]] = None
 
 
 def _bernoulli(shape: Tuple[int, ...], rate: float, device: torch.device) -> Tensor:
@@ -74,9 +77,16 @@ def workloads(quick: bool) -> Dict[str, Workload]:
         return model, torch.randn(t_on, b_on, n_on, generator=torch.Generator().manual_seed(0)).to(device)
 
     return {
-        "W1": Workload("W1", f"LIF dynamics T={t1} B={b1} N={n1}", w1, t1 * b1 * n1, "neuron-steps"),
+        "W1": Workload(
+            "W1",
+            f"LIF dynamics T={t1} B={b1} N={n1}",
+            w1,
+            t1 * b1 * n1,
+            "neuron-steps",
+            floor=lambda _, x: floor_call(x),
+        ),
         "W2": Workload("W2", f"conv SNN T={t2} B={b2} 2x32x32", w2, b2, "samples"),
-        "W3": Workload("W3", f"recurrent LIF 256->512 T={t3} B={b3}", w3, b3, "samples"),
+        "W3": Workload("W3", f"recurrent LIF 256->512 T={t3} B={b3}", w3, b3, "samples", floor=matmul_floor_call),
         "W4": Workload("W4", f"W2 streaming B=1, {steps4} steps", w4, steps4, "steps", streaming=True),
         "ON": Workload("ON", f"Linear({n_on})->LIF fwd+bwd B={b_on} T={t_on}", on, b_on, "samples", training=True),
     }

@@ -41,8 +41,10 @@ def compare(
         got, want = np.asarray(got), np.asarray(want)
         if got.shape != want.shape:
             raise ShapeMismatchError(f"'{name}': the artifact gives shape {got.shape}, eager {want.shape}")
-        difference = np.abs(got.astype(np.float64) - want.astype(np.float64))
-        magnitude = np.abs(want.astype(np.float64))
+        # equal values count as no difference, infinities included (SpikesToTimesDecoder's "no spike")
+        with np.errstate(invalid="ignore"):  # inf - inf, replaced by 0 where the values are equal
+            difference = np.where(got == want, 0.0, np.abs(got.astype(np.float64) - want.astype(np.float64)))
+        magnitude = np.abs(np.where(np.isfinite(want), want, 0.0).astype(np.float64))
         spikes = bool(np.isin(want, (0, 1)).all())
         figure: Dict[str, Any] = {
             "spikes": spikes,

@@ -13,6 +13,7 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import Signature
+from snn_deploy.export.quiet import third_party_notices_silenced
 from snn_deploy.manifest import ONNX_DIGEST_KEY, onnx_digest
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ NAME = "onnx"
 
 def build(program: torch.export.ExportedProgram, signature: Signature, opset: Optional[int] = None) -> onnx.ModelProto:
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the exporter prints its progress
+        with contextlib.redirect_stdout(io.StringIO()), third_party_notices_silenced():  # it prints its progress
             onnx_program = torch.onnx.export(
                 program,
                 signature.trace_args,

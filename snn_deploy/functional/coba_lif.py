@@ -25,6 +25,7 @@ from typing import NamedTuple, Tuple
 from torch import Tensor
 from torch.nn.functional import linear, relu
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.threshold import threshold
 
 
@@ -58,6 +59,15 @@ class CobaLIFParameters(NamedTuple):
     alpha: float = 100.0
 
 
+class CobaLIFFeedForwardState(NamedTuple):
+    """State of a feed-forward conductance-based LIF neuron: membrane potential ``v``, excitatory and
+    inhibitory conductances ``g_e`` and ``g_i``."""
+
+    v: Tensor
+    g_e: Tensor
+    g_i: Tensor
+
+
 class CobaLIFState(NamedTuple):
     """State of a conductance-based LIF neuron: last spikes ``z``, membrane potential ``v``,
     excitatory and inhibitory conductances ``g_e`` and ``g_i``."""
@@ -68,22 +78,44 @@ class CobaLIFState(NamedTuple):
     g_i: Tensor
 
 
-def coba_lif_step(
+def coba_lif_integrate(
+    v: Tensor, g_e: Tensor, g_i: Tensor, p: CobaLIFParameters, dt: float
+) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Decay the jumped conductances, integrate :math:`v` from the old voltage with them, threshold,
+    reset. Returns ``(z, v_new, g_e_decayed, g_i_decayed)``."""
+    g_e = g_e + -dt * p.tau_syn_exc_inv * g_e
+    g_i = g_i + -dt * p.tau_syn_inh_inv * g_i
+    v_new = v + dt * p.c_m_inv * (p.g_l * (p.v_rest - v) + g_e * (p.e_rev_E - v) + g_i * (p.e_rev_I - v))
+    z = threshold(v_new - p.v_thresh, p.method, p.alpha)
+    v_new = (1.0 - z) * v_new + z * p.v_reset
+    return z, v_new, g_e, g_i
+
+
+def coba_lif_feed_forward_step(
     input_tensor: Tensor,
+    state: CobaLIFFeedForwardState,
+    p: CobaLIFParameters = default_parameters(CobaLIFParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, CobaLIFFeedForwardState]:
+    r"""One Euler step of a feed-forward conductance-based LIF neuron: the input jumps the conductances,
+    :math:`g_e \leftarrow g_e + \mathrm{relu}(x)`, :math:`g_i \leftarrow g_i + \mathrm{relu}(-x)`,
+    then :func:`coba_lif_integrate`."""
+    g_e = state.g_e + relu(input_tensor)
+    g_i = state.g_i + relu(-input_tensor)
+    z, v, g_e, g_i = coba_lif_integrate(state.v, g_e, g_i, p, dt)
+    return z, CobaLIFFeedForwardState(v, g_e, g_i)
+
+
+def coba_lif_step(
+    input_spikes: Tensor,
     state: CobaLIFState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: CobaLIFParameters,
+    p: CobaLIFParameters = default_parameters(CobaLIFParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, CobaLIFState]:
     """One Euler step of a recurrent conductance-based LIF neuron (see the module docstring)."""
-    g_e = state.g_e + linear(input_tensor, relu(input_weights)) + linear(state.z, relu(recurrent_weights))
-    g_i = state.g_i + linear(input_tensor, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
-    g_e = g_e + -dt * p.tau_syn_exc_inv * g_e
-    g_i = g_i + -dt * p.tau_syn_inh_inv * g_i
-    v = state.v + dt * p.c_m_inv * (
-        p.g_l * (p.v_rest - state.v) + g_e * (p.e_rev_E - state.v) + g_i * (p.e_rev_I - state.v)
-    )
-    z = threshold(v - p.v_thresh, p.method, p.alpha)
-    v = (1.0 - z) * v + z * p.v_reset
+    g_e = state.g_e + linear(input_spikes, relu(input_weights)) + linear(state.z, relu(recurrent_weights))
+    g_i = state.g_i + linear(input_spikes, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
+    z, v, g_e, g_i = coba_lif_integrate(state.v, g_e, g_i, p, dt)
     return z, CobaLIFState(z, v, g_e, g_i)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.threshold import heaviside
 
 
@@ -52,7 +53,7 @@ def correlation_sensor_step(
     z_pre: Tensor,
     z_post: Tensor,
     state: CorrelationSensorState,
-    p: CorrelationSensorParameters,
+    p: CorrelationSensorParameters = default_parameters(CorrelationSensorParameters),
     dt: float = 0.001,
 ) -> CorrelationSensorState:
     """One Euler step of the sensors between ``z_pre`` ``(batch, pre)`` and ``z_post``

@@ -131,16 +131,16 @@ def izhikevich_integrate(
 
 
 def izhikevich_feed_forward_step(
-    input_current: Tensor, state: IzhikevichState, p: IzhikevichParameters, dt: float = 0.001
+    input_current: Tensor, s: IzhikevichState, p: IzhikevichParameters, dt: float = 0.001
 ) -> Tuple[Tensor, IzhikevichState]:
     """One Euler step of a feed-forward Izhikevich neuron driven by the current ``input_current``."""
-    z, v, u = izhikevich_integrate(state.v, state.u, input_current, p, dt)
+    z, v, u = izhikevich_integrate(s.v, s.u, input_current, p, dt)
     return z, IzhikevichState(v, u)
 
 
 def izhikevich_recurrent_step(
     input_current: Tensor,
-    state: IzhikevichRecurrentState,
+    s: IzhikevichRecurrentState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
     p: IzhikevichParameters,
@@ -149,7 +149,7 @@ def izhikevich_recurrent_step(
     r"""One Euler step of a recurrent Izhikevich neuron driven by
     :math:`I = W_{\text{in}} x + W_{\text{rec}} z`."""
     projected = torch.nn.functional.linear(input_current, input_weights)
-    return izhikevich_projected_step(projected, state, recurrent_weights, p, dt)
+    return izhikevich_projected_step(projected, s, recurrent_weights, p, dt)
 
 
 def izhikevich_projected_step(

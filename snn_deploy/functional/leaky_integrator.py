@@ -13,6 +13,8 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
+
 
 class LIParameters(NamedTuple):
     """Parameters of a leaky integrator: ``tau_syn_inv``, ``tau_mem_inv`` (1/s) and ``v_leak``."""
@@ -30,7 +32,7 @@ class LIState(NamedTuple):
 
 
 def li_feed_forward_step(
-    input_tensor: Tensor, state: LIState, p: LIParameters, dt: float = 0.001
+    input_tensor: Tensor, state: LIState, p: LIParameters = default_parameters(LIParameters), dt: float = 0.001
 ) -> Tuple[Tensor, LIState]:
     r"""One Euler step driven by the current ``input_tensor``; returns ``(v_new, state)``."""
     i_jump = state.i + input_tensor
@@ -40,11 +42,11 @@ def li_feed_forward_step(
 
 
 def li_step(
-    input_tensor: Tensor,
+    input_spikes: Tensor,
     state: LIState,
     input_weights: Tensor,
-    p: LIParameters,
+    p: LIParameters = default_parameters(LIParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIState]:
     r"""One Euler step driven by :math:`W_{\text{in}} x`; returns ``(v_new, state)``."""
-    return li_feed_forward_step(torch.nn.functional.linear(input_tensor, input_weights), state, p, dt)
+    return li_feed_forward_step(torch.nn.functional.linear(input_spikes, input_weights), state, p, dt)

@@ -16,6 +16,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.threshold import threshold
 
 
@@ -87,26 +88,29 @@ def projected_recurrent_current(i: Tensor, input_current: Tensor, z: Tensor, rec
 
 
 def lif_feed_forward_step(
-    input_tensor: Tensor, state: LIFFeedForwardState, p: LIFParameters, dt: float = 0.001
+    input_spikes: Tensor,
+    state: LIFFeedForwardState,
+    p: LIFParameters = default_parameters(LIFParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LIFFeedForwardState]:
-    r"""One Euler step of a feed-forward LIF neuron driven by the current ``input_tensor``:
+    r"""One Euler step of a feed-forward LIF neuron driven by the current ``input_spikes``:
     :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_integrate`."""
-    z, v, i = lif_integrate(state.v, state.i + input_tensor, p, dt)
+    z, v, i = lif_integrate(state.v, state.i + input_spikes, p, dt)
     return z, LIFFeedForwardState(v, i)
 
 
 def lif_step(
-    input_tensor: Tensor,
+    input_spikes: Tensor,
     state: LIFState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFParameters,
+    p: LIFParameters = default_parameters(LIFParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFState]:
     r"""One Euler step of a recurrent LIF neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_integrate`. As in norse, the reset passes no gradient through :math:`z`."""
-    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    input_current = torch.nn.functional.linear(input_spikes, input_weights)
     return lif_projected_step(input_current, state, recurrent_weights, p, dt)
 
 
@@ -117,3 +121,18 @@ def lif_projected_step(
     i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i = lif_integrate(state.v, i_jump, p, dt, detach_reset=True)
     return z, LIFState(z, v, i)
+
+
+def lif_current_encoder(
+    input_current: Tensor,
+    voltage: Tensor,
+    p: LIFParameters = default_parameters(LIFParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, Tensor]:
+    r"""One Euler step of a LIF membrane driven directly by ``input_current`` (no synaptic current):
+    :math:`v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} ((v_{\text{leak}} - v) + i_{\text{in}})`,
+    :math:`z = \Theta(v - v_{\text{th}})`, :math:`v \leftarrow v - z (v - v_{\text{reset}})`.
+    Returns ``(z, v)``."""
+    voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + input_current)
+    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    return z, voltage - z * (voltage - p.v_reset)

@@ -22,6 +22,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.lif_ex import exponential_leak
 from snn_deploy.functional.threshold import threshold
@@ -92,26 +93,29 @@ def lif_adex_integrate(
 
 
 def lif_adex_feed_forward_step(
-    input_tensor: Tensor, state: LIFAdExFeedForwardState, p: LIFAdExParameters, dt: float = 0.001
+    input_spikes: Tensor,
+    state: LIFAdExFeedForwardState = LIFAdExFeedForwardState(torch.tensor(0.0), torch.tensor(0.0), torch.tensor(0.0)),
+    p: LIFAdExParameters = default_parameters(LIFAdExParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
-    r"""One Euler step of a feed-forward LIFAdEx neuron driven by the current ``input_tensor``:
+    r"""One Euler step of a feed-forward LIFAdEx neuron driven by the current ``input_spikes``:
     :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_adex_integrate`."""
-    z, v, i, a = lif_adex_integrate(state.v, state.i + input_tensor, state.a, p, dt)
+    z, v, i, a = lif_adex_integrate(state.v, state.i + input_spikes, state.a, p, dt)
     return z, LIFAdExFeedForwardState(v, i, a)
 
 
 def lif_adex_step(
-    input_tensor: Tensor,
+    input_spikes: Tensor,
     state: LIFAdExState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFAdExParameters,
+    p: LIFAdExParameters = default_parameters(LIFAdExParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFAdExState]:
     r"""One Euler step of a recurrent LIFAdEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_adex_integrate`."""
-    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    input_current = torch.nn.functional.linear(input_spikes, input_weights)
     return lif_adex_projected_step(input_current, state, recurrent_weights, p, dt)
 
 
@@ -122,3 +126,32 @@ def lif_adex_projected_step(
     i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i, a = lif_adex_integrate(state.v, i_jump, state.a, p, dt)
     return z, LIFAdExState(z, v, i, a)
+
+
+def lif_adex_current_encoder(
+    input_current: Tensor,
+    voltage: Tensor,
+    adaptation: Tensor,
+    p: LIFAdExParameters = default_parameters(LIFAdExParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, Tensor, Tensor]:
+    r"""One Euler step of a LIFAdEx membrane driven directly by ``input_current``:
+    :math:`v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v
+    + \Delta_T e^{(v - v_{\text{th}})/\Delta_T} + i_{\text{in}} - a)`, threshold,
+    :math:`v \leftarrow v - z (v - v_{\text{reset}})`, then
+    :math:`a \leftarrow a + \Delta t\, \tau_{\text{ada}}^{-1} (a_{\text{current}} (v - v_{\text{leak}}) - a)
+    + z\, a_{\text{spike}}` with the reset voltage. Returns ``(z, v, a)``.
+
+    Deviation from norse 1.1, whose update is
+    ``adaptation = p.tau_ada_inv * (p.adaptation_current * (voltage - p.v_leak) - adaptation) + z * p.adaptation_spike``:
+    it returns the derivative of :math:`a` in place of :math:`a` (the ``adaptation + dt *`` of the
+    Euler step is missing, so :math:`a` flips sign and grows every step). ``z`` and ``v`` equal norse's.
+    """
+    dv_exp = p.delta_T * torch.exp((voltage - p.v_th) / p.delta_T)
+    voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + dv_exp + input_current - adaptation)
+    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    voltage = voltage - z * (voltage - p.v_reset)
+    adaptation = (
+        adaptation + dt * p.tau_ada_inv * (p.adaptation_current * (voltage - p.v_leak) - adaptation)
+    ) + z * p.adaptation_spike
+    return z, voltage, adaptation

@@ -15,6 +15,7 @@ from snn_deploy.functional.correlation_sensor import (
     CorrelationSensorState,
     correlation_sensor_step,
 )
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import LIFParameters, LIFState, lif_step
 
 
@@ -40,7 +41,7 @@ def lif_correlation_step(
     state: LIFCorrelationState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFCorrelationParameters,
+    p: LIFCorrelationParameters = default_parameters(LIFCorrelationParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFCorrelationState]:
     """One Euler step of the LIF neuron, then of both correlation sensors."""

@@ -19,6 +19,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.threshold import threshold
 
@@ -81,11 +82,14 @@ def lif_ex_integrate(v: Tensor, i: Tensor, p: LIFExParameters, dt: float) -> Tup
 
 
 def lif_ex_feed_forward_step(
-    input_tensor: Tensor, state: LIFExFeedForwardState, p: LIFExParameters, dt: float = 0.001
+    input_spikes: Tensor,
+    state: LIFExFeedForwardState = LIFExFeedForwardState(torch.tensor(0.0), torch.tensor(0.0)),
+    p: LIFExParameters = default_parameters(LIFExParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LIFExFeedForwardState]:
-    r"""One Euler step of a feed-forward LIFEx neuron driven by the current ``input_tensor``:
+    r"""One Euler step of a feed-forward LIFEx neuron driven by the current ``input_spikes``:
     :math:`i \leftarrow i + i_{\text{in}}`, then :func:`lif_ex_integrate`."""
-    z, v, i = lif_ex_integrate(state.v, state.i + input_tensor, p, dt)
+    z, v, i = lif_ex_integrate(state.v, state.i + input_spikes, p, dt)
     return z, LIFExFeedForwardState(v, i)
 
 
@@ -94,7 +98,7 @@ def lif_ex_step(
     state: LIFExState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFExParameters,
+    p: LIFExParameters = default_parameters(LIFExParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFExState]:
     r"""One Euler step of a recurrent LIFEx neuron:
@@ -111,3 +115,19 @@ def lif_ex_projected_step(
     i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i = lif_ex_integrate(state.v, i_jump, p, dt)
     return z, LIFExState(z, v, i)
+
+
+def lif_ex_current_encoder(
+    input_current: Tensor,
+    voltage: Tensor,
+    p: LIFExParameters = default_parameters(LIFExParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, Tensor]:
+    r"""One Euler step of a LIFEx membrane driven directly by ``input_current``:
+    :math:`v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v
+    + \Delta_T e^{(v - v_{\text{th}})/\Delta_T} + i_{\text{in}})`, threshold, then
+    :math:`v \leftarrow v - z (v - v_{\text{reset}})`. Returns ``(z, v)``."""
+    dv_exp = p.delta_T * torch.exp((voltage - p.v_th) / p.delta_T)
+    voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + dv_exp + input_current)
+    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    return z, voltage - z * (voltage - p.v_reset)

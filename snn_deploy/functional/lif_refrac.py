@@ -17,6 +17,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import (
     LIFFeedForwardState,
     LIFParameters,
@@ -55,27 +56,30 @@ class LIFRefracFeedForwardState(NamedTuple):
 
 
 def refractory_update(
-    rho: Tensor, v_old: Tensor, z: Tensor, v: Tensor, p: LIFRefracParameters
+    rho: Tensor, v_old: Tensor, z: Tensor, v: Tensor, rho_reset: Tensor, method: str, alpha: float
 ) -> Tuple[Tensor, Tensor, Tensor]:
     r"""Mask the spikes ``z`` and hold the voltage at ``v_old`` where :math:`\rho > 0`, then count
     :math:`\rho` down by one, or set it to :math:`\rho_{\text{reset}}` where a spike remains.
 
-    Returns ``(z, v, rho)``.
+    ``method`` and ``alpha`` set the surrogate gradient of the refractory mask. Returns ``(z, v, rho)``.
     """
-    refractory = threshold(rho, p.lif.method, p.lif.alpha)
+    refractory = threshold(rho, method, alpha)
     v_new = (1.0 - refractory) * v + refractory * v_old
     z_new = (1.0 - refractory) * z
-    rho_new = (1.0 - z_new) * torch.relu(rho - refractory) + z_new * p.rho_reset
+    rho_new = (1.0 - z_new) * torch.relu(rho - refractory) + z_new * rho_reset
     return z_new, v_new, rho_new
 
 
 def lif_refrac_feed_forward_step(
-    input_tensor: Tensor, state: LIFRefracFeedForwardState, p: LIFRefracParameters, dt: float = 0.001
+    input_tensor: Tensor,
+    state: LIFRefracFeedForwardState,
+    p: LIFRefracParameters = default_parameters(LIFRefracParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LIFRefracFeedForwardState]:
     """One Euler step of a feed-forward refractory LIF neuron: :func:`lif_feed_forward_step`, then
     :func:`refractory_update`."""
     z, lif = lif_feed_forward_step(input_tensor, state.lif, p.lif, dt)
-    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p)
+    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p.rho_reset, p.lif.method, p.lif.alpha)
     return z, LIFRefracFeedForwardState(LIFFeedForwardState(v, lif.i), rho)
 
 
@@ -84,11 +88,11 @@ def lif_refrac_step(
     state: LIFRefracState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LIFRefracParameters,
+    p: LIFRefracParameters = default_parameters(LIFRefracParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFRefracState]:
     """One Euler step of a recurrent refractory LIF neuron: :func:`lif_step`, then
     :func:`refractory_update`; the masked spikes are the ones fed back."""
     z, lif = lif_step(input_tensor, state.lif, input_weights, recurrent_weights, p.lif, dt)
-    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p)
+    z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p.rho_reset, p.lif.method, p.lif.alpha)
     return z, LIFRefracState(LIFState(z, v, lif.i), rho)

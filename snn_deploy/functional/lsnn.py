@@ -26,6 +26,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.threshold import threshold
 
@@ -93,7 +94,10 @@ def lsnn_integrate(
 
 
 def lsnn_feed_forward_step(
-    input_tensor: Tensor, state: LSNNFeedForwardState, p: LSNNParameters, dt: float = 0.001
+    input_tensor: Tensor,
+    state: LSNNFeedForwardState,
+    p: LSNNParameters = default_parameters(LSNNParameters),
+    dt: float = 0.001,
 ) -> Tuple[Tensor, LSNNFeedForwardState]:
     r"""One Euler step of a feed-forward LSNN neuron: :func:`lsnn_integrate`, then
     :math:`i \leftarrow i + i_{\text{in}}`."""
@@ -106,7 +110,7 @@ def lsnn_step(
     state: LSNNState,
     input_weights: Tensor,
     recurrent_weights: Tensor,
-    p: LSNNParameters,
+    p: LSNNParameters = default_parameters(LSNNParameters),
     dt: float = 0.001,
 ) -> Tuple[Tensor, LSNNState]:
     r"""One Euler step of a recurrent LSNN neuron: :func:`lsnn_integrate` (reset detached), then

@@ -1,26 +1,32 @@
-"""Accumulators that collect a quantity of a network's run for a regularisation term in the loss."""
+"""Accumulators that collect a quantity of a network's run for a regularisation term in the loss.
+
+The argument names are norse 1.1's: ``(z, s, state)`` for the spikes, the neuron state and the
+accumulated regularisation state.
+"""
 
 from typing import Any, Callable, Optional, Tuple
 
 from torch import Tensor
 
+Accumulator = Callable[[Tensor, Any, Optional[Any]], Any]
 
-def spike_accumulator(z: Tensor, state: Any, accumulated: Optional[Tensor] = None) -> Tensor:
+
+def spike_accumulator(z: Tensor, _: Any, state: Optional[Tensor] = None) -> Tensor:
     r"""Running spike count :math:`a \leftarrow a + \sum z` (a 0-d tensor)."""
     total = z.sum()
-    return total if accumulated is None else accumulated + total
+    return total if state is None else state + total
 
 
-def voltage_accumulator(z: Tensor, state: Any, accumulated: Optional[Tensor] = None) -> Tensor:
-    r"""Running sum of membrane voltages :math:`a \leftarrow a + v` (shape of ``state.v``)."""
-    return state.v if accumulated is None else accumulated + state.v
+def voltage_accumulator(z: Tensor, s: Any, state: Optional[Tensor] = None) -> Tensor:
+    r"""Running sum of membrane voltages :math:`a \leftarrow a + v` (shape of ``s.v``)."""
+    return s.v if state is None else state + s.v
 
 
 def regularize_step(
     z: Tensor,
-    state: Any,
-    accumulator: Callable[[Tensor, Any, Optional[Any]], Any] = spike_accumulator,
-    accumulated: Optional[Any] = None,
+    s: Any,
+    accumulator: Accumulator = spike_accumulator,
+    state: Optional[Any] = None,
 ) -> Tuple[Tensor, Any]:
-    """Return ``(z, accumulator(z, state, accumulated))``: the spikes pass through unchanged."""
-    return z, accumulator(z, state, accumulated)
+    """Return ``(z, accumulator(z, s, state))``: the spikes pass through unchanged."""
+    return z, accumulator(z, s, state)

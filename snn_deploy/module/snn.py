@@ -216,7 +216,9 @@ def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
     if input_tensor.dtype == torch.bool:  # spikes as booleans, as norse takes them
         input_tensor = input_tensor.to(_module_dtype(module))
     if not input_tensor.is_floating_point():
-        raise TypeError(f"{owner}: expected a floating-point (or bool) input, got dtype {input_tensor.dtype}")
+        raise TypeError(
+            f"{owner}: expected a floating-point input, got dtype {input_tensor.dtype} (bool spikes are taken too)"
+        )
     layout = module.input_layout
     if module.exact_input_dim and input_tensor.dim() != module.exact_input_dim:
         raise ValueError(

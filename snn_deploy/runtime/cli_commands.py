@@ -66,6 +66,11 @@ def _add_bench_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _progress(done: int, total: int, width: int = 30) -> None:
+    """A bar redrawn in place on a terminal; elsewhere (a log, a pipe) only the final count."""
+    if not sys.stderr.isatty():
+        if done == total:
+            sys.stderr.write(f"{done}/{total} steps\n")
+        return
     filled = width * done // total
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} steps")
     if done == total:

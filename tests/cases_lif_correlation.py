@@ -1,9 +1,9 @@
-"""Cases of the LIFRefrac, LIFMC, LIFMCRefrac and LIFCorrelation."""
+"""Cases of the LIF with correlation sensors, whose weights are call arguments."""
 
 from typing import Tuple
 
 import torch
-from case_tools import B, Case, current, spikes
+from case_tools import B, Case, spikes
 
 import snn_deploy as snn
 
@@ -17,10 +17,6 @@ def correlation_inputs(generator: torch.Generator, dtype: torch.dtype) -> Tuple:
 
 
 CASES = [
-    Case("LIFRefracCell", lambda: snn.LIFRefracCell(), current(B, 5), "cell"),
-    Case("LIFRefracRecurrentCell", lambda: snn.LIFRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
-    Case("LIFMCRecurrentCell", lambda: snn.LIFMCRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
-    Case("LIFMCRefracRecurrentCell", lambda: snn.LIFMCRefracRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
     # A cell whose weights are call arguments (norse's API): "layer" here only means that the
     # generic tests call it once with the drawn arguments, not a second time with (x, state).
     Case("LIFCorrelation", lambda: snn.LIFCorrelation(4, 5), correlation_inputs, "layer"),

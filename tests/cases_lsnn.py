@@ -1,4 +1,4 @@
-"""Cases of the LIFEx, LIFAdEx and LSNN families."""
+"""Cases of the long short-term memory SNN (adaptive threshold)."""
 
 from case_tools import B, Case, T, current
 
@@ -10,14 +10,6 @@ import snn_deploy as snn
 TONIC_LSNN = snn.LSNNParameters(v_leak=1.2)
 
 CASES = [
-    Case("LIFExCell", lambda: snn.LIFExCell(), current(B, 5), "cell"),
-    Case("LIFEx", lambda: snn.LIFEx(), current(T, B, 5), "layer"),
-    Case("LIFExRecurrentCell", lambda: snn.LIFExRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
-    Case("LIFExRecurrent", lambda: snn.LIFExRecurrent(4, 5), current(T, B, 4, scale=100.0), "layer"),
-    Case("LIFAdExCell", lambda: snn.LIFAdExCell(), current(B, 5), "cell"),
-    Case("LIFAdEx", lambda: snn.LIFAdEx(), current(T, B, 5), "layer"),
-    Case("LIFAdExRecurrentCell", lambda: snn.LIFAdExRecurrentCell(4, 5), current(B, 4, scale=100.0), "cell"),
-    Case("LIFAdExRecurrent", lambda: snn.LIFAdExRecurrent(4, 5), current(T, B, 4, scale=100.0), "layer"),
     Case("LSNNCell", lambda: snn.LSNNCell(), current(B, 5), "cell"),
     Case("LSNN", lambda: snn.LSNN(), current(T, B, 5), "layer"),
     Case("LSNNRecurrentCell", lambda: snn.LSNNRecurrentCell(4, 5, TONIC_LSNN), current(B, 4, scale=100.0), "cell"),

@@ -1,4 +1,4 @@
-"""Cases of the Izhikevich family and CobaLIFCell: inputs strong enough to fire within a step or two."""
+"""Cases of the Izhikevich family: inputs strong enough to fire within a step or two."""
 
 from case_tools import B, Case, T, current
 
@@ -19,5 +19,4 @@ CASES = [
         current(T, B, 4, scale=400.0),
         "layer",
     ),
-    Case("CobaLIFCell", lambda: snn.CobaLIFCell(4, 5), current(B, 4, scale=100.0), "cell"),
 ]

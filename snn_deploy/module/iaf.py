@@ -1,0 +1,74 @@
+"""Integrate-and-fire modules: ``IAFCell`` and ``IAF`` (norse 1.1).
+
+See :mod:`snn_deploy.functional.iaf` for the equations.
+"""
+
+from typing import List, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.iaf import IAFFeedForwardState, IAFParameters, iaf_feed_forward_step
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
+
+
+class IAFParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) ``v_th``, ``v_reset``
+    and its attributes ``method``, ``alpha``."""
+
+    default_p = IAFParameters()
+    v_th: Tensor
+    v_reset: Tensor
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> IAFParameters:
+        return IAFParameters(self.v_th, self.v_reset, self.method, self.alpha)
+
+    def initial_step_state(self, input_tensor: Tensor) -> IAFFeedForwardState:
+        """:math:`v = v_{\\text{reset}}` (as norse), shaped like one step of the input."""
+        return IAFFeedForwardState(v=torch.zeros_like(input_tensor) + self.v_reset.detach())
+
+
+class IAFCell(IAFParameterFields, NeuronCell):
+    r"""One step of an integrate-and-fire neuron (no leak):
+
+    .. math::
+        v \leftarrow v + i_{\text{in}}, \quad z = \Theta(v - v_{\text{th}}), \quad
+        v \leftarrow (1 - z) v + z v_{\text{reset}}
+
+    ``IAFCell(p=IAFParameters(), dt=0.001)`` (``dt`` is unused, as in norse);
+    ``forward(x_t, state=None) -> (z, IAFFeedForwardState)`` for ``x_t`` of any shape.
+    """
+
+    def initial_state(self, input_tensor: Tensor) -> IAFFeedForwardState:
+        return self.initial_step_state(input_tensor)
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
+    ) -> Tuple[Tensor, IAFFeedForwardState]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        return iaf_feed_forward_step(input_tensor, s, self.p, self.dt)
+
+
+class IAF(IAFParameterFields, NeuronLayer):
+    """:class:`IAFCell` over time: ``forward(x) -> (z for all T, final IAFFeedForwardState)`` for
+    ``x`` of shape ``(T, batch, ...)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> IAFFeedForwardState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
+    ) -> Tuple[Tensor, IAFFeedForwardState]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = iaf_feed_forward_step(input_t, s, self.p, self.dt)
+            outputs.append(output)
+        return torch.stack(outputs), s

@@ -1,0 +1,46 @@
+"""``LIBoxCell``: one Euler step of a leaky integrator without a synaptic current (norse 1.1).
+
+See :mod:`snn_deploy.functional.leaky_integrator_box` for the equations.
+"""
+
+from typing import Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from snn_deploy.functional.leaky_integrator_box import LIBoxParameters, LIBoxState, li_box_feed_forward_step
+from snn_deploy.module.snn import NeuronCell, check_call
+
+
+class LIBoxParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) ``tau_mem_inv``, ``v_leak``."""
+
+    default_p = LIBoxParameters()
+    tau_mem_inv: Tensor
+    v_leak: Tensor
+
+    @property
+    def p(self) -> LIBoxParameters:
+        return LIBoxParameters(self.tau_mem_inv, self.v_leak)
+
+
+class LIBoxCell(LIBoxParameterFields, NeuronCell):
+    r"""One Euler step of a leaky integrator without a current term; the output is the voltage.
+
+    .. math::
+        \dot{v} = \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v + i_{\text{in}})
+
+    ``LIBoxCell(p=LIBoxParameters(), dt=0.001)``; ``forward(x_t, state=None) -> (v, LIBoxState)``
+    for ``x_t`` of any shape.
+    """
+
+    def initial_state(self, input_tensor: Tensor) -> LIBoxState:
+        """:math:`v = v_{\\text{leak}}`, shaped like the input."""
+        return LIBoxState(v=torch.zeros_like(input_tensor) + self.v_leak.detach())
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIBoxState] = None) -> Tuple[Tensor, LIBoxState]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        return li_box_feed_forward_step(
+            input_tensor, self.initial_state(input_tensor) if state is None else state, self.p, self.dt
+        )
