@@ -60,7 +60,7 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
         leaf = got.get(name)
         if not isinstance(leaf, Tensor):
             raise TypeError(f"{owner}: state field '{name}' must be a tensor, got {type(leaf).__name__}")
-        if not _broadcasts_to(leaf.shape, want.shape):
+        if not broadcasts_to(leaf.shape, want.shape):
             raise ValueError(
                 f"{owner}: state field '{name}' has shape {tuple(leaf.shape)}, "
                 f"expected {tuple(want.shape)} (or a shape that broadcasts to it) for this input"
@@ -72,7 +72,8 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
             )
 
 
-def _broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:
+def broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:
+    """True if a tensor of ``shape`` broadcasts to ``target`` without changing it."""
     try:
         return torch.broadcast_shapes(shape, target) == target
     except RuntimeError:

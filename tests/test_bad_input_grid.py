@@ -37,21 +37,20 @@ def input_variants(x):
     return variants
 
 
-def map_leaves(state, f):
-    """``state`` with ``f`` applied to its tensors, through NamedTuples and lists (``None`` kept)."""
+def leaves(state, f):
+    """``state`` with ``f`` applied to every tensor leaf of its NamedTuples and lists."""
     if is_namedtuple(state):
-        return type(state)(*(map_leaves(v, f) for v in state))
-    if isinstance(state, list):
-        return [map_leaves(v, f) for v in state]
-    return state if state is None else f(state)
+        return type(state)(*(leaves(v, f) for v in state))
+    if isinstance(state, (list, tuple)):
+        return type(state)(leaves(v, f) for v in state)
+    return f(state) if isinstance(state, torch.Tensor) else state
 
 
 def state_variants(state):
-    leaves = map_leaves
     return [
         ("state float64", leaves(state, lambda t: t.double())),
         ("state of another batch", leaves(state, lambda t: torch.cat([t, t, t]) if t.dim() else t)),
-        ("state as a plain tuple", tuple(state)),
+        ("state as a plain tuple", tuple(state) if is_namedtuple(state) else (state,)),
         ("state as a tensor", torch.zeros(3)),
         ("state int", leaves(state, lambda t: t.to(torch.int64))),
     ]

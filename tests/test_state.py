@@ -27,7 +27,8 @@ def test_rebuild_restores_the_structure_from_flat_leaves():
 def test_check_state_matches_names_the_field_and_shapes():
     expected = snn.LIState(torch.zeros(2, 3), torch.zeros(2, 3))
     check_state_matches("X", snn.LIState(torch.ones(2, 3), torch.ones(2, 3)), expected)
-    with pytest.raises(ValueError, match=r"X: state field 'i' has shape \(3,\), expected \(2, 3\)"):
-        check_state_matches("X", snn.LIState(torch.ones(2, 3), torch.ones(3)), expected)
-    with pytest.raises(TypeError, match="state field 'v' must be floating point"):
+    check_state_matches("X", snn.LIState(torch.ones(()), torch.ones(3)), expected)  # broadcasts, as norse's v_leak
+    with pytest.raises(ValueError, match=r"X: state field 'i' has shape \(4,\), expected \(2, 3\)"):
+        check_state_matches("X", snn.LIState(torch.ones(2, 3), torch.ones(4)), expected)
+    with pytest.raises(TypeError, match="state field 'v' has dtype torch.int64, expected torch.float32"):
         check_state_matches("X", snn.LIState(torch.ones(2, 3, dtype=torch.long), torch.ones(2, 3)), expected)

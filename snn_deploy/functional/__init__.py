@@ -30,6 +30,7 @@ from snn_deploy.functional.izhikevich import IzhikevichSpikingBehavior as Izhike
 from snn_deploy.functional.izhikevich import IzhikevichState as IzhikevichState
 from snn_deploy.functional.izhikevich import create_izhikevich_spiking_behavior as create_izhikevich_spiking_behavior
 from snn_deploy.functional.izhikevich import izhikevich_feed_forward_step as izhikevich_feed_forward_step
+from snn_deploy.functional.izhikevich import izhikevich_projected_step as izhikevich_projected_step
 from snn_deploy.functional.izhikevich import izhikevich_recurrent_step as izhikevich_recurrent_step
 from snn_deploy.functional.leaky_integrator import LIParameters as LIParameters
 from snn_deploy.functional.leaky_integrator import LIState as LIState
@@ -45,13 +46,16 @@ from snn_deploy.functional.lif import LIFState as LIFState
 from snn_deploy.functional.lif import lif_current_encoder as lif_current_encoder
 from snn_deploy.functional.lif import lif_feed_forward_step as lif_feed_forward_step
 from snn_deploy.functional.lif import lif_integrate as lif_integrate
+from snn_deploy.functional.lif import lif_projected_step as lif_projected_step
 from snn_deploy.functional.lif import lif_step as lif_step
+from snn_deploy.functional.lif import projected_recurrent_current as projected_recurrent_current
 from snn_deploy.functional.lif import recurrent_current as recurrent_current
 from snn_deploy.functional.lif_adex import LIFAdExFeedForwardState as LIFAdExFeedForwardState
 from snn_deploy.functional.lif_adex import LIFAdExParameters as LIFAdExParameters
 from snn_deploy.functional.lif_adex import LIFAdExState as LIFAdExState
 from snn_deploy.functional.lif_adex import lif_adex_current_encoder as lif_adex_current_encoder
 from snn_deploy.functional.lif_adex import lif_adex_feed_forward_step as lif_adex_feed_forward_step
+from snn_deploy.functional.lif_adex import lif_adex_projected_step as lif_adex_projected_step
 from snn_deploy.functional.lif_adex import lif_adex_step as lif_adex_step
 from snn_deploy.functional.lif_adex_refrac import LIFAdExRefracFeedForwardState as LIFAdExRefracFeedForwardState
 from snn_deploy.functional.lif_adex_refrac import LIFAdExRefracParameters as LIFAdExRefracParameters
@@ -70,6 +74,7 @@ from snn_deploy.functional.lif_ex import LIFExParameters as LIFExParameters
 from snn_deploy.functional.lif_ex import LIFExState as LIFExState
 from snn_deploy.functional.lif_ex import lif_ex_current_encoder as lif_ex_current_encoder
 from snn_deploy.functional.lif_ex import lif_ex_feed_forward_step as lif_ex_feed_forward_step
+from snn_deploy.functional.lif_ex import lif_ex_projected_step as lif_ex_projected_step
 from snn_deploy.functional.lif_ex import lif_ex_step as lif_ex_step
 from snn_deploy.functional.lif_mc import lif_mc_feed_forward_step as lif_mc_feed_forward_step
 from snn_deploy.functional.lif_mc import lif_mc_step as lif_mc_step
@@ -85,6 +90,7 @@ from snn_deploy.functional.lsnn import LSNNFeedForwardState as LSNNFeedForwardSt
 from snn_deploy.functional.lsnn import LSNNParameters as LSNNParameters
 from snn_deploy.functional.lsnn import LSNNState as LSNNState
 from snn_deploy.functional.lsnn import lsnn_feed_forward_step as lsnn_feed_forward_step
+from snn_deploy.functional.lsnn import lsnn_projected_step as lsnn_projected_step
 from snn_deploy.functional.lsnn import lsnn_step as lsnn_step
 from snn_deploy.functional.receptive_field import gaussian_kernel as gaussian_kernel
 from snn_deploy.functional.receptive_field import spatial_parameters as spatial_parameters

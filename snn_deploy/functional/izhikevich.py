@@ -148,8 +148,18 @@ def izhikevich_recurrent_step(
 ) -> Tuple[Tensor, IzhikevichRecurrentState]:
     r"""One Euler step of a recurrent Izhikevich neuron driven by
     :math:`I = W_{\text{in}} x + W_{\text{rec}} z`."""
-    drive = torch.nn.functional.linear(input_current, input_weights) + torch.nn.functional.linear(
-        s.z, recurrent_weights
-    )
-    z, v, u = izhikevich_integrate(s.v, s.u, drive, p, dt)
+    projected = torch.nn.functional.linear(input_current, input_weights)
+    return izhikevich_projected_step(projected, s, recurrent_weights, p, dt)
+
+
+def izhikevich_projected_step(
+    input_current: Tensor,
+    state: IzhikevichRecurrentState,
+    recurrent_weights: Tensor,
+    p: IzhikevichParameters,
+    dt: float = 0.001,
+) -> Tuple[Tensor, IzhikevichRecurrentState]:
+    r""":func:`izhikevich_recurrent_step` with the input current :math:`W_{\text{in}} x` given."""
+    drive = input_current + torch.nn.functional.linear(state.z, recurrent_weights)
+    z, v, u = izhikevich_integrate(state.v, state.u, drive, p, dt)
     return z, IzhikevichRecurrentState(z, v, u)

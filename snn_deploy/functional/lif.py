@@ -78,9 +78,13 @@ def recurrent_current(
 ) -> Tensor:
     r"""The current jump of a recurrent neuron,
     :math:`i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z` (summed in this order)."""
-    return (
-        i + torch.nn.functional.linear(input_tensor, input_weights) + torch.nn.functional.linear(z, recurrent_weights)
-    )
+    return projected_recurrent_current(i, torch.nn.functional.linear(input_tensor, input_weights), z, recurrent_weights)
+
+
+def projected_recurrent_current(i: Tensor, input_current: Tensor, z: Tensor, recurrent_weights: Tensor) -> Tensor:
+    r""":func:`recurrent_current` with the input current :math:`W_{\text{in}} z_{\text{in}}` given
+    (a recurrent layer computes it for all time steps in one product)."""
+    return i + input_current + torch.nn.functional.linear(z, recurrent_weights)
 
 
 def lif_feed_forward_step(
@@ -106,7 +110,15 @@ def lif_step(
     r"""One Euler step of a recurrent LIF neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_integrate`. As in norse, the reset passes no gradient through :math:`z`."""
-    i_jump = recurrent_current(state.i, input_spikes, state.z, input_weights, recurrent_weights)
+    input_current = torch.nn.functional.linear(input_spikes, input_weights)
+    return lif_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_projected_step(
+    input_current: Tensor, state: LIFState, recurrent_weights: Tensor, p: LIFParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFState]:
+    r""":func:`lif_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i = lif_integrate(state.v, i_jump, p, dt, detach_reset=True)
     return z, LIFState(z, v, i)
 

@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.lif import recurrent_current
+from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.lif_ex import exponential_leak
 from snn_deploy.functional.threshold import threshold
 
@@ -115,7 +115,15 @@ def lif_adex_step(
     r"""One Euler step of a recurrent LIFAdEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_adex_integrate`."""
-    i_jump = recurrent_current(state.i, input_spikes, state.z, input_weights, recurrent_weights)
+    input_current = torch.nn.functional.linear(input_spikes, input_weights)
+    return lif_adex_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_adex_projected_step(
+    input_current: Tensor, state: LIFAdExState, recurrent_weights: Tensor, p: LIFAdExParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFAdExState]:
+    r""":func:`lif_adex_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i, a = lif_adex_integrate(state.v, i_jump, state.a, p, dt)
     return z, LIFAdExState(z, v, i, a)
 

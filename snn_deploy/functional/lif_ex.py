@@ -20,7 +20,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.lif import recurrent_current
+from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.threshold import threshold
 
 
@@ -104,7 +104,15 @@ def lif_ex_step(
     r"""One Euler step of a recurrent LIFEx neuron:
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z`, then
     :func:`lif_ex_integrate`."""
-    i_jump = recurrent_current(state.i, input_tensor, state.z, input_weights, recurrent_weights)
+    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    return lif_ex_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_ex_projected_step(
+    input_current: Tensor, state: LIFExState, recurrent_weights: Tensor, p: LIFExParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFExState]:
+    r""":func:`lif_ex_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    i_jump = projected_recurrent_current(state.i, input_current, state.z, recurrent_weights)
     z, v, i = lif_ex_integrate(state.v, i_jump, p, dt)
     return z, LIFExState(z, v, i)
 

@@ -23,10 +23,11 @@ no gradient through :math:`z` in the reset and the threshold jump; the feed-forw
 
 from typing import NamedTuple, Tuple
 
+import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.lif import recurrent_current
+from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.threshold import threshold
 
 
@@ -115,6 +116,14 @@ def lsnn_step(
     r"""One Euler step of a recurrent LSNN neuron: :func:`lsnn_integrate` (reset detached), then
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{last}}`, with the
     spikes :math:`z_{\text{last}}` of the previous step as in norse."""
+    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    return lsnn_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lsnn_projected_step(
+    input_current: Tensor, state: LSNNState, recurrent_weights: Tensor, p: LSNNParameters, dt: float = 0.001
+) -> Tuple[Tensor, LSNNState]:
+    r""":func:`lsnn_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
     z, v, i, b = lsnn_integrate(state.v, state.i, state.b, p, dt, detach_reset=True)
-    i_new = recurrent_current(i, input_tensor, state.z, input_weights, recurrent_weights)
+    i_new = projected_recurrent_current(i, input_current, state.z, recurrent_weights)
     return z, LSNNState(z, v, i_new, b)

@@ -1,9 +1,8 @@
 r"""norse 1.1's named threshold functions, in straight-through form (no ``torch.autograd.Function``).
 
 Each returns the forward value of norse's function and, when ``x`` needs a gradient, adds
-:math:`(x - \operatorname{detach}(x)) \operatorname{detach}(g(x))`, zero in the forward pass, whose
-gradient is norse's surrogate derivative :math:`g` (from
-:func:`snn_deploy.functional.threshold.surrogate_derivative`):
+:math:`(x - \operatorname{detach}(x))\, g(x)`, whose gradient is norse's surrogate derivative
+:math:`g` (:func:`snn_deploy.functional.threshold.surrogate_derivative`):
 
 ==================  ======================================================  ==========================================
 function            forward value                                           surrogate derivative

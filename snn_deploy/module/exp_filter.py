@@ -50,9 +50,8 @@ class ExpFilter(nn.Module):
 
     def forward(self, input_tensor: Tensor) -> Tensor:
         if not torch.jit.is_scripting():
-            check_float_input(
-                "ExpFilter", input_tensor, 2, "(time, ..., input_size)", self.input_size, self.linear.weight.dtype
-            )
+            layout = "(time, ..., input_size)"
+            check_float_input("ExpFilter", input_tensor, 2, layout, self.input_size, self.linear.weight.dtype)
         filtered = self.linear(input_tensor)
         outputs: List[Tensor] = [filtered[0]]
         for t in range(1, filtered.shape[0]):

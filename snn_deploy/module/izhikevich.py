@@ -17,6 +17,7 @@ from snn_deploy.functional.izhikevich import (
     IzhikevichSpikingBehavior,
     IzhikevichState,
     izhikevich_feed_forward_step,
+    izhikevich_projected_step,
     izhikevich_recurrent_step,
 )
 from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, _float_dtype, check_call
@@ -116,6 +117,12 @@ class _IzhikevichRecurrent(_IzhikevichInitialState):
             input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
         )
 
+    def projected_step(
+        self, input_current: Tensor, state: IzhikevichRecurrentState, recurrent_weights: Tensor
+    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
+        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
+        return izhikevich_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
+
 
 class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
     r"""One Euler step of an Izhikevich neuron without recurrence.
@@ -187,8 +194,10 @@ class IzhikevichRecurrent(_IzhikevichRecurrent, RecurrentLayer):
         if not torch.jit.is_scripting():
             input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
+        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
+        recurrent_weights = self.masked_recurrent_weights()
         outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
+        for input_current in input_currents:
+            output, s = self.projected_step(input_current, s, recurrent_weights)
             outputs.append(output)
         return torch.stack(outputs), s

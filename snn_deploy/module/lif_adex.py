@@ -14,6 +14,7 @@ from snn_deploy.functional.lif_adex import (
     LIFAdExParameters,
     LIFAdExState,
     lif_adex_feed_forward_step,
+    lif_adex_projected_step,
     lif_adex_step,
 )
 from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
@@ -77,6 +78,12 @@ class _LIFAdExRecurrent(LIFAdExParameterFields):
 
     def step(self, input_tensor: Tensor, state: LIFAdExState) -> Tuple[Tensor, LIFAdExState]:
         return lif_adex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+
+    def projected_step(
+        self, input_current: Tensor, state: LIFAdExState, recurrent_weights: Tensor
+    ) -> Tuple[Tensor, LIFAdExState]:
+        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
+        return lif_adex_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
 class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
@@ -152,8 +159,10 @@ class LIFAdExRecurrent(_LIFAdExRecurrent, RecurrentLayer):
         if not torch.jit.is_scripting():
             input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
+        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
+        recurrent_weights = self.masked_recurrent_weights()
         outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
+        for input_current in input_currents:
+            output, s = self.projected_step(input_current, s, recurrent_weights)
             outputs.append(output)
         return torch.stack(outputs), s

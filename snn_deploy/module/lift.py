@@ -1,6 +1,6 @@
 """``Lift``: apply a module at every time step of a ``(T, ...)`` sequence."""
 
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -57,8 +57,10 @@ def _first_module(module: nn.Module) -> nn.Module:
     return _first_module(module[0]) if isinstance(module, nn.Sequential) and len(module) > 0 else module
 
 
-def _floating_dtype(module: nn.Module) -> Optional[torch.dtype]:
-    for tensor in list(module.parameters()) + list(module.buffers()):
+def floating_dtype(module: nn.Module) -> Optional[torch.dtype]:
+    """The dtype of the first floating parameter (weight) of ``module``, if any; modules without
+    weights take any floating input, as torch promotes it."""
+    for tensor in module.parameters():
         if tensor.is_floating_point():
             return tensor.dtype
     return None
@@ -84,11 +86,11 @@ def check_lifted_input(owner: nn.Module, x: Any, dtype: Optional[torch.dtype]) -
 
 
 @torch.jit.unused
-def _check_step_shape(lift: nn.Module, x: Tensor) -> None:
-    """The shape checks of the first wrapped module (linear map or convolution) on one time step."""
-    module = _first_module(lift.lifted_module)
-    step_shape = tuple(x.shape[1:])
-    where = f"Lift: the lifted {type(module).__name__}"
+def check_first_layer_input(owner: str, layers: nn.Module, step_shape: Tuple[int, ...]) -> None:
+    """The shape checks of the first of ``layers`` (a linear map or a convolution) on an input of
+    ``step_shape``, as a ``ValueError`` naming ``owner``."""
+    module = _first_module(layers)
+    where = f"{owner}: the {type(module).__name__}"
     if isinstance(module, nn.Linear) and (not step_shape or step_shape[-1] != module.in_features):
         raise ValueError(
             f"{where} expects {module.in_features} features in the last dimension, got steps of shape {step_shape}"
@@ -140,11 +142,11 @@ class Lift(nn.Module):
         state = None
         if isinstance(x, tuple):
             x, state = x
-        x = check_lifted_input(self, x, _floating_dtype(self.lifted_module))
+        x = check_lifted_input(self, x, floating_dtype(self.lifted_module))
         if x.dim() < 1 or x.shape[0] == 0:
             got = f"{x.dim()}-D shape {tuple(x.shape)}"
             raise ValueError(f"Lift: expected an input of shape (time, ...) with at least one time step, got {got}")
-        _check_step_shape(self, x)
+        check_first_layer_input("Lift", self.lifted_module, tuple(x.shape[1:]))
         if self.is_stateful:
             outputs = []
             for x_t in x:

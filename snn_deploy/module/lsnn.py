@@ -14,6 +14,7 @@ from snn_deploy.functional.lsnn import (
     LSNNParameters,
     LSNNState,
     lsnn_feed_forward_step,
+    lsnn_projected_step,
     lsnn_step,
 )
 from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
@@ -102,6 +103,12 @@ class _LSNNRecurrent(LSNNParameterFields):
     def step(self, input_tensor: Tensor, state: LSNNState) -> Tuple[Tensor, LSNNState]:
         return lsnn_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
+    def projected_step(
+        self, input_current: Tensor, state: LSNNState, recurrent_weights: Tensor
+    ) -> Tuple[Tensor, LSNNState]:
+        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
+        return lsnn_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
+
 
 class LSNNCell(_LSNNFeedForward, NeuronCell):
     r"""One Euler step of an LSNN neuron (LIF with an adaptive threshold :math:`b`) without recurrence.
@@ -177,8 +184,10 @@ class LSNNRecurrent(_LSNNRecurrent, RecurrentLayer):
         if not torch.jit.is_scripting():
             input_tensor = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
+        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
+        recurrent_weights = self.masked_recurrent_weights()
         outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
+        for input_current in input_currents:
+            output, s = self.projected_step(input_current, s, recurrent_weights)
             outputs.append(output)
         return torch.stack(outputs), s

@@ -2,10 +2,12 @@
 
 from typing import Any, List, NamedTuple, Optional, Tuple, Union
 
+import torch
 from torch import Tensor, nn
 
-from snn_deploy.module.lift import _floating_dtype, check_lifted_input
+from snn_deploy.module.lift import check_first_layer_input, check_lifted_input, floating_dtype
 from snn_deploy.module.sequential import SequentialState, is_stateful
+from snn_deploy.state import broadcasts_to
 
 
 class RecurrentSequentialState(NamedTuple):
@@ -14,6 +16,20 @@ class RecurrentSequentialState(NamedTuple):
 
     cache: Optional[Any] = None
     state: Optional[Any] = None
+
+
+@torch.jit.unused
+def _check_cache(cache: Any, input_tensor: Tensor) -> None:
+    if not isinstance(cache, Tensor) or cache.dtype != input_tensor.dtype:
+        got = f"dtype {cache.dtype}" if isinstance(cache, Tensor) else type(cache).__name__
+        raise TypeError(
+            f"RecurrentSequential: expected a state cache of the input's dtype {input_tensor.dtype}, got {got}"
+        )
+    if not broadcasts_to(cache.shape, input_tensor.shape):
+        raise ValueError(
+            f"RecurrentSequential: expected a state cache of the input's shape {tuple(input_tensor.shape)}, "
+            f"got {tuple(cache.shape)}"
+        )
 
 
 class RecurrentSequential(nn.Module):
@@ -50,7 +66,8 @@ class RecurrentSequential(nn.Module):
     def forward(
         self, input_tensor: Tensor, state: Optional[RecurrentSequentialState] = None
     ) -> Tuple[Any, RecurrentSequentialState]:
-        input_tensor = self._check_input(input_tensor)
+        input_tensor = check_lifted_input(self, input_tensor, floating_dtype(self.module))
+        check_first_layer_input("RecurrentSequential", self.module, tuple(input_tensor.shape))
         layer_states: List[Optional[Any]] = [None] * len(self.module)
         if state is not None:
             if not isinstance(state, RecurrentSequentialState):
@@ -79,41 +96,8 @@ class RecurrentSequential(nn.Module):
         outputs = [hidden[index] for index in self.output_modules]
         return outputs, RecurrentSequentialState(outputs, layer_states)
 
-    def _check_input(self, input_tensor: Any) -> Tensor:
-        """A floating tensor of the layers' dtype (bool spikes converted to it) that the first layer,
-        if a linear map or a convolution, accepts."""
-        input_tensor = check_lifted_input(self, input_tensor, _floating_dtype(self))
-        first = self.module[0] if len(self.module) > 0 else None
-        if isinstance(first, nn.Linear) and (input_tensor.dim() == 0 or input_tensor.shape[-1] != first.in_features):
-            raise ValueError(
-                f"RecurrentSequential: its first layer {first} expects {first.in_features} features in the "
-                f"last dimension, got an input of shape {tuple(input_tensor.shape)}"
-            )
-        if isinstance(first, nn.modules.conv._ConvNd):
-            spatial = first.weight.dim() - 2
-            if (
-                input_tensor.dim() not in (spatial + 1, spatial + 2)
-                or input_tensor.shape[-spatial - 1] != first.in_channels
-            ):
-                raise ValueError(
-                    f"RecurrentSequential: its first layer {first} expects an input of shape ([batch,] "
-                    f"{first.in_channels}, {spatial} spatial dimensions), got {tuple(input_tensor.shape)}"
-                )
-        return input_tensor
-
     def __prepare_scriptable__(self) -> nn.Module:
         raise TypeError(
             "RecurrentSequential cannot be scripted: TorchScript cannot type its state, a NamedTuple "
             "holding the states of arbitrary layers; use torch.compile, or script its layers"
-        )
-
-
-def _check_cache(cache: Any, input_tensor: Tensor) -> None:
-    """The fed-back output must be a tensor of the input's shape and dtype (norse stacks the two)."""
-    if not isinstance(cache, Tensor):
-        raise TypeError(f"RecurrentSequential: expected the state's cache to be a tensor, got {type(cache).__name__}")
-    if cache.shape != input_tensor.shape or cache.dtype != input_tensor.dtype:
-        raise ValueError(
-            f"RecurrentSequential: the state's cache (the fed-back output) has shape {tuple(cache.shape)} and "
-            f"dtype {cache.dtype}; the input has shape {tuple(input_tensor.shape)} and dtype {input_tensor.dtype}"
         )

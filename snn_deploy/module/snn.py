@@ -31,7 +31,9 @@ How a neuron class is written (the whole pattern; ``lif.py`` is the model to cop
 
 A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input
 (``initial_step_state(input_tensor[0])``; ``for input_t in input_tensor`` calling ``self.step``,
-outputs stacked). A recurrent cell or layer (:class:`RecurrentCell`, :class:`RecurrentLayer`) gets
+outputs stacked); a recurrent layer computes ``linear(input_tensor, self.input_weights)`` for all
+steps first and loops over a ``projected_step`` (see ``LIFRecurrent``). Recurrent initial states
+are shaped ``self.hidden_zeros(input_t)``, so unbatched inputs and extra leading dimensions work. A recurrent cell or layer (:class:`RecurrentCell`, :class:`RecurrentLayer`) gets
 ``input_size``, ``hidden_size``, ``input_weights``, ``recurrent_weights`` (use
 :meth:`~RecurrentNeuronModule.masked_recurrent_weights`), ``autapses`` and ``dt`` from the one
 constructor ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None,
@@ -216,7 +218,9 @@ def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
     if input_tensor.dtype == torch.bool:  # spikes as booleans, as norse takes them
         input_tensor = input_tensor.to(_module_dtype(module))
     if not input_tensor.is_floating_point():
-        raise TypeError(f"{owner}: expected a floating-point (or bool) input, got dtype {input_tensor.dtype}")
+        raise TypeError(
+            f"{owner}: expected a floating-point input, got dtype {input_tensor.dtype} (bool spikes are taken too)"
+        )
     layout = module.input_layout
     if module.exact_input_dim and input_tensor.dim() != module.exact_input_dim:
         raise ValueError(
