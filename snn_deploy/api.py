@@ -101,9 +101,5 @@ from snn_deploy.module.lsnn import LSNNRecurrent as LSNNRecurrent
 from snn_deploy.module.lsnn import LSNNRecurrentCell as LSNNRecurrentCell
 from snn_deploy.module.regularization import RegularizationCell as RegularizationCell
 from snn_deploy.module.sequential import SequentialState as SequentialState
-from snn_deploy.module.snn import SNN as SNN
-from snn_deploy.module.snn import SNNCell as SNNCell
-from snn_deploy.module.snn import SNNRecurrent as SNNRecurrent
-from snn_deploy.module.snn import SNNRecurrentCell as SNNRecurrentCell
 
 __all__ = [name for name in dir() if not name.startswith("_")]

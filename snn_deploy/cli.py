@@ -26,6 +26,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 from snn_deploy import __version__
 from snn_deploy.errors import SnnDeployError
 from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
+from snn_deploy.serve.cli import SERVE_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ COMMANDS: Dict[str, Command] = {
     ),
 }
 COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
+COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})
 
 
 def parser() -> argparse.ArgumentParser:

@@ -87,8 +87,8 @@ def test_weights_of_the_wrong_shape_are_refused():
         snn.LIFRecurrentCell(3, 4, input_weights=torch.zeros(3, 4))
 
 
-def test_scripted_container_refuses_a_state_made_in_python():
+def test_scripted_container_refuses_a_state():
     model = torch.jit.script(snn.SequentialState(snn.LIF()))
     _, state = model(torch.zeros(2, 1, 3))
-    with pytest.raises(Exception, match="cannot take a state made outside TorchScript"):
+    with pytest.raises(Exception, match="a scripted SequentialState starts from the initial state only"):
         model(torch.zeros(2, 1, 3), state)

@@ -1,6 +1,8 @@
 """The example pipeline (``make export``) end to end at a reduced size, serving, and DDP training."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,10 @@ import torch
 from export_examples.__main__ import main as export_main
 from export_examples.digits import load_split
 from export_examples.pipeline import trained_model
+from export_examples.serve import streamed_accuracy
 from export_examples.train import EXAMPLES
+from snn_deploy import runtime
+from snn_deploy.serve.process import ServerProcess
 
 pytestmark = pytest.mark.slow  # trains and exports two networks: minutes
 
@@ -116,3 +121,28 @@ def test_training_runs_under_torchrun_with_two_cpu_processes(tmp_path):
     model = EXAMPLES["recurrent_digits"].build_model()
     model.load_state_dict(torch.load(checkpoint, weights_only=True))
     assert all(np.isfinite(p.detach().numpy()).all() for p in model.parameters())
+
+
+def test_serve_client_drives_snn_deploy_serve(exported, tmp_path):
+    """``snn-deploy serve`` (torch blocked) on the conv example's step artifact, driven by
+    ``export_examples.serve_client``: the same accuracy as streaming through the runtime here."""
+    folder = exported[1] / "artifacts" / "conv_digits"
+    test_set = np.load(folder / "test_set.npz")
+    local = streamed_accuracy(
+        runtime.load(folder / "model_step.onnx"), test_set["inputs"], test_set["labels"], str(test_set["readout"]), 12
+    )
+    server = ServerProcess([str(folder / "model_step.onnx")], block_torch=True)
+    try:
+        client = [sys.executable, "-m", "export_examples.serve_client", "--url", server.url, "--test-set"]
+        client += [str(folder / "test_set.npz"), "--samples", "12", "--concurrency", "4"]
+        done = subprocess.run(client, capture_output=True, text=True, cwd=REPO, timeout=300)
+        assert done.returncode == 0, done.stderr
+        correct = int(re.search(r"(\d+)/12 correct", done.stdout).group(1))
+        assert correct == round(local["accuracy"] * 12) and 0 < correct
+        request = tmp_path / "step.json"
+        write = client[:-4] + ["--example-request", str(request)]
+        assert subprocess.run(write, cwd=REPO, timeout=120).returncode == 0
+        status, answer = server.post("/v2/models/model_step/infer", json.loads(request.read_text()))
+        assert status == 200 and answer["outputs"][0]["shape"] == [1, 10]
+    finally:
+        assert server.stop()[0]

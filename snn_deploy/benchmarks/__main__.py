@@ -9,10 +9,11 @@ import torch
 
 from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
+from snn_deploy.benchmarks.serving import print_serving_benchmark
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.runtime import retain_freed_memory
 
-ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON")
+ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON", "SERVE")
 
 
 def _steps_list(option: str) -> List[int]:
@@ -56,8 +57,10 @@ def main(argv=None) -> int:
     print(
         f"allocator: {allocator} (freed memory {'returned to the OS' if allocator == 'system' else 'kept for reuse'})"
     )
-    results = run_suite(args.workloads.split(","), args.backends.split(","), device, args.quick, args.repeats)
+    names = args.workloads.split(",")
+    results = run_suite([n for n in names if n != "SERVE"], args.backends.split(","), device, args.quick, args.repeats)
     print(format_table(results))
+    serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
     exports = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:
@@ -66,8 +69,8 @@ def main(argv=None) -> int:
         for export in export_scaling(steps):
             print(format_export_row(export), flush=True)
             exports.append(export)
-    append_results([*results, *exports], args.results, device, args.quick, allocator)
-    print(f"\nappended {len(results) + len(exports)} results to {args.results}")
+    append_results([*results, *serving, *exports], args.results, device, args.quick, allocator)
+    print(f"\nappended {len(results) + len(serving) + len(exports)} results to {args.results}")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Models come in three kinds, told apart by :func:`model_kind`:
 
-* ``cell``: one time step ``(B, ...)`` with state (:class:`SNNCell`, :class:`SNNRecurrentCell`);
+* ``cell``: one time step ``(B, ...)`` with state (a :class:`NeuronCell`);
 * ``encoder``: ``(B, ...)`` to a ``(T, B, ...)`` spike train, no state (a ``seq_length`` attribute,
   alone or as the first layer of a container);
 * ``sequence``: everything else, on ``(T, B, ...)`` (layers, ``SequentialState``, ``Lift``, ...).
@@ -20,7 +20,7 @@ from torch import Tensor, nn
 from snn_deploy.errors import ExportError
 from snn_deploy.module.regularization import RegularizationCell
 from snn_deploy.module.sequential import is_stateful
-from snn_deploy.module.snn import SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell
 from snn_deploy.state import named_leaves, named_tensors, rebuild
 
 KINDS = ("cell", "sequence", "encoder")
@@ -34,7 +34,7 @@ def _is_encoder(model: nn.Module) -> bool:
 
 def model_kind(model: nn.Module) -> str:
     """``cell``, ``encoder`` or ``sequence`` (see the module docstring)."""
-    if isinstance(model, (SNNCell, SNNRecurrentCell)) and not isinstance(model, SNNRecurrent):
+    if isinstance(model, NeuronCell):
         return "cell"
     return "encoder" if _is_encoder(model) else "sequence"
 

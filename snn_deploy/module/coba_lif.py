@@ -5,16 +5,16 @@ from norse 1.1 in how input and recurrent conductance jumps combine.
 """
 
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor
 
 from snn_deploy.functional.coba_lif import CobaLIFParameters, CobaLIFState, coba_lif_step
-from snn_deploy.module.snn import SNNRecurrentCell
+from snn_deploy.module.snn import RecurrentCell, check_call
 
 
-class CobaLIFCell(SNNRecurrentCell):
+class CobaLIFCell(RecurrentCell):
     r"""One Euler step of a recurrent conductance-based LIF neuron.
 
     .. math::
@@ -35,19 +35,48 @@ class CobaLIFCell(SNNRecurrentCell):
     ``forward(x_t, state=None) -> (z, CobaLIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    p: CobaLIFParameters
+    tau_syn_exc_inv: Tensor
+    tau_syn_inh_inv: Tensor
+    c_m_inv: Tensor
+    g_l: Tensor
+    e_rev_I: Tensor
+    e_rev_E: Tensor
+    v_rest: Tensor
+    v_reset: Tensor
+    v_thresh: Tensor
+    method: str
+    alpha: float
+    default_p = CobaLIFParameters()
 
-    def __init__(
-        self, input_size: int, hidden_size: int, p: CobaLIFParameters = CobaLIFParameters(), dt: float = 0.001
-    ):
+    def __init__(self, input_size: int, hidden_size: int, p: Optional[CobaLIFParameters] = None, dt: float = 0.001):
         input_weights = torch.randn(hidden_size, input_size) / math.sqrt(input_size)
         recurrent_weights = torch.randn(hidden_size, hidden_size) / math.sqrt(hidden_size)
         super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses=True, dt=dt)
 
-    def initial_step_state(self, input_tensor: Tensor) -> CobaLIFState:
+    @property
+    def p(self) -> CobaLIFParameters:
+        """The parameters, assembled at call time from the module's buffers (or parameters)."""
+        return CobaLIFParameters(
+            self.tau_syn_exc_inv,
+            self.tau_syn_inh_inv,
+            self.c_m_inv,
+            self.g_l,
+            self.e_rev_I,
+            self.e_rev_E,
+            self.v_rest,
+            self.v_reset,
+            self.v_thresh,
+            self.method,
+            self.alpha,
+        )
+
+    def initial_state(self, input_tensor: Tensor) -> CobaLIFState:
         """:math:`z = g_e = g_i = 0`, :math:`v = v_\\text{rest}`, shaped ``(batch, hidden_size)``."""
         zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
-        return CobaLIFState(z=zeros, v=zeros + self.p.v_rest.detach(), g_e=zeros, g_i=zeros)
+        return CobaLIFState(z=zeros, v=zeros + self.v_rest.detach(), g_e=zeros, g_i=zeros)
 
-    def step(self, input_tensor: Tensor, state: CobaLIFState) -> Tuple[Tensor, CobaLIFState]:
-        return coba_lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    def forward(self, input_tensor: Tensor, state: Optional[CobaLIFState] = None) -> Tuple[Tensor, CobaLIFState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        return coba_lif_step(input_tensor, s, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)

@@ -19,7 +19,8 @@ from snn_deploy.functional.encode import (
     spike_latency_encode,
 )
 from snn_deploy.functional.lif import LIFParameters
-from snn_deploy.module.snn import ParameterTupleModule
+from snn_deploy.module.lif import LIFParameterFields
+from snn_deploy.module.snn import NeuronModule
 
 
 def _positive_int(value: int, name: str, owner: str) -> int:
@@ -40,12 +41,10 @@ def _check_tensor(module: nn.Module, input_tensor: Any, min_dim: int = 0, layout
         )
 
 
-class _LIFEncoder(ParameterTupleModule):
+class _LIFEncoder(LIFParameterFields, NeuronModule):
     """LIF parameters as buffers (they follow ``.to()``), ``seq_length`` and ``dt``."""
 
-    p: LIFParameters
-
-    def __init__(self, seq_length: int, p: LIFParameters = LIFParameters(), dt: float = 0.001):
+    def __init__(self, seq_length: int, p: Optional[LIFParameters] = None, dt: float = 0.001):
         super().__init__(p, dt)
         self.seq_length = _positive_int(seq_length, "seq_length", type(self).__name__)
 

@@ -6,7 +6,7 @@ The behaviour's parameters become buffers (``a``, ``b``, ...) and its initial st
 ``initial_v`` and ``initial_u``, broadcast to the input's shape, dtype and device in every call.
 """
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -19,7 +19,7 @@ from snn_deploy.functional.izhikevich import (
     izhikevich_feed_forward_step,
     izhikevich_recurrent_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell, _float_dtype
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, _float_dtype, check_call
 
 
 def _behavior_parameters(owner: Any, spiking_method: Any) -> IzhikevichParameters:
@@ -31,18 +31,50 @@ def _behavior_parameters(owner: Any, spiking_method: Any) -> IzhikevichParameter
     return spiking_method.p
 
 
-class _IzhikevichInitialState:
-    """Holds the behaviour's initial ``v`` and ``u`` as buffers, so they follow ``.to()``."""
+class IzhikevichParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
+
+    a: Tensor
+    b: Tensor
+    c: Tensor
+    d: Tensor
+    sq: Tensor
+    mn: Tensor
+    bias: Tensor
+    v_th: Tensor
+    tau_inv: Tensor
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> IzhikevichParameters:
+        return IzhikevichParameters(
+            self.a,
+            self.b,
+            self.c,
+            self.d,
+            self.sq,
+            self.mn,
+            self.bias,
+            self.v_th,
+            self.tau_inv,
+            self.method,
+            self.alpha,
+        )
+
+
+class _IzhikevichInitialState(IzhikevichParameterFields):
+    """Holds the behaviour's initial ``v`` and ``u`` as non-persistent buffers (norse keeps them
+    out of the state_dict too), so they follow ``.to()``."""
 
     def _register_initial_state(self, s: IzhikevichState) -> None:
         for name, value in (("initial_v", s.v), ("initial_u", s.u)):
-            self.register_buffer(name, torch.as_tensor(value, dtype=_float_dtype(value)).detach().clone())
+            tensor = torch.as_tensor(value, dtype=_float_dtype(value)).detach().clone()
+            self.register_buffer(name, tensor, persistent=False)
 
 
 class _IzhikevichFeedForward(_IzhikevichInitialState):
     """Feed-forward Izhikevich dynamics: the input is the current :math:`I`."""
-
-    p: IzhikevichParameters
 
     def __init__(self, spiking_method: IzhikevichSpikingBehavior, dt: float = 0.001):
         super().__init__(_behavior_parameters(self, spiking_method), dt)
@@ -59,8 +91,6 @@ class _IzhikevichFeedForward(_IzhikevichInitialState):
 
 class _IzhikevichRecurrent(_IzhikevichInitialState):
     """Recurrent Izhikevich dynamics: :math:`I = W_{\\text{in}} x + W_{\\text{rec}} z`."""
-
-    p: IzhikevichParameters
 
     def __init__(
         self,
@@ -87,7 +117,7 @@ class _IzhikevichRecurrent(_IzhikevichInitialState):
         )
 
 
-class IzhikevichCell(_IzhikevichFeedForward, SNNCell):
+class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
     r"""One Euler step of an Izhikevich neuron without recurrence.
 
     .. math::
@@ -98,13 +128,34 @@ class IzhikevichCell(_IzhikevichFeedForward, SNNCell):
     ``forward(x_t, state=None) -> (z, IzhikevichState)`` for ``x_t`` of any shape.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> IzhikevichState:
+        return self.initial_step_state(input_tensor)
 
-class Izhikevich(_IzhikevichFeedForward, SNN):
+    def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class Izhikevich(_IzhikevichFeedForward, NeuronLayer):
     """:class:`IzhikevichCell` over time: ``forward(x) -> (z for all T, final IzhikevichState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> IzhikevichState:
+        return self.initial_step_state(input_tensor[0])
 
-class IzhikevichRecurrentCell(_IzhikevichRecurrent, SNNRecurrentCell):
+    def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent Izhikevich neuron.
 
     As :class:`IzhikevichCell`, driven by :math:`I = W_{\text{in}} x + W_{\text{rec}} z`.
@@ -112,7 +163,32 @@ class IzhikevichRecurrentCell(_IzhikevichRecurrent, SNNRecurrentCell):
     ``(batch, input_size)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> IzhikevichRecurrentState:
+        return self.initial_step_state(input_tensor)
 
-class IzhikevichRecurrent(_IzhikevichRecurrent, SNNRecurrent):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
+    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class IzhikevichRecurrent(_IzhikevichRecurrent, RecurrentLayer):
     """:class:`IzhikevichRecurrentCell` over time: ``forward(x) -> (z for all T, final
     IzhikevichRecurrentState)`` for ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> IzhikevichRecurrentState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(
+        self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
+    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s

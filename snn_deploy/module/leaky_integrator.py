@@ -4,7 +4,7 @@ See :mod:`snn_deploy.functional.leaky_integrator` for the equations.
 """
 
 import math
-from typing import Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -15,16 +15,24 @@ from snn_deploy.functional.leaky_integrator import (
     li_feed_forward_step,
     li_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
 
 
-class _LIFeedForward:
+class LIParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters)."""
+
+    default_p = LIParameters()
+    tau_syn_inv: Tensor
+    tau_mem_inv: Tensor
+    v_leak: Tensor
+
+    @property
+    def p(self) -> LIParameters:
+        return LIParameters(self.tau_syn_inv, self.tau_mem_inv, self.v_leak)
+
+
+class _LIFeedForward(LIParameterFields):
     """Leaky-integrator dynamics driven by an input current; the output is the voltage."""
-
-    p: LIParameters
-
-    def __init__(self, p: LIParameters = LIParameters(), dt: float = 0.001):
-        super().__init__(p, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like the input."""
@@ -35,7 +43,7 @@ class _LIFeedForward:
         return li_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class LICell(_LIFeedForward, SNNCell):
+class LICell(_LIFeedForward, NeuronCell):
     r"""One Euler step of a leaky integrator.
 
     .. math::
@@ -45,13 +53,34 @@ class LICell(_LIFeedForward, SNNCell):
     ``forward(x_t, state=None) -> (v, LIState)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIState:
+        return self.initial_step_state(input_tensor)
 
-class LI(_LIFeedForward, SNN):
+    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LI(_LIFeedForward, NeuronLayer):
     """:class:`LICell` over time: ``forward(x) -> (v for all T, final LIState)`` for ``x`` of
     shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> LIState:
+        return self.initial_step_state(input_tensor[0])
 
-class LILinearCell(SNNCell):
+    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class LILinearCell(LIParameterFields, NeuronCell):
     r"""One Euler step of a leaky integrator behind a linear map: :math:`i \leftarrow i + W x`.
 
     ``W`` has shape ``(hidden_size, input_size)``, drawn from :math:`\mathcal{N}(0, 1/\text{input})`
@@ -59,23 +88,25 @@ class LILinearCell(SNNCell):
     ``(batch, input_size)``.
     """
 
-    p: LIParameters
     exact_input_dim = 2
     input_layout = "(batch, input_size)"
 
-    def __init__(self, input_size: int, hidden_size: int, p: LIParameters = LIParameters(), dt: float = 0.001):
+    def __init__(self, input_size: int, hidden_size: int, p: Optional[LIParameters] = None, dt: float = 0.001):
         super().__init__(p, dt)
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
         self.input_weights = nn.Parameter(torch.randn(hidden_size, input_size) / math.sqrt(input_size))
 
-    def initial_step_state(self, input_tensor: Tensor) -> LIState:
+    def initial_state(self, input_tensor: Tensor) -> LIState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
         zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
-        return LIState(v=zeros + self.p.v_leak.detach(), i=zeros)
+        return LIState(v=zeros + self.v_leak.detach(), i=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIState) -> Tuple[Tensor, LIState]:
-        return li_step(input_tensor, state, self.input_weights, self.p, self.dt)
+    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        return li_step(input_tensor, s, self.input_weights, self.p, self.dt)
 
     def extra_repr(self) -> str:
         return f"input_size={self.input_size}, hidden_size={self.hidden_size}, p={self.p}, dt={self.dt}"

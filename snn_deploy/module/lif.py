@@ -3,7 +3,7 @@
 See :mod:`snn_deploy.functional.lif` for the equations and the step order.
 """
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -15,53 +15,52 @@ from snn_deploy.functional.lif import (
     lif_feed_forward_step,
     lif_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
 
 
-class _LIFFeedForward:
-    """Feed-forward LIF dynamics: the input is a current added to :math:`i` every step."""
+class LIFParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) ``tau_syn_inv``,
+    ``tau_mem_inv``, ``v_leak``, ``v_th``, ``v_reset`` and its attributes ``method``, ``alpha``."""
 
-    p: LIFParameters
+    default_p = LIFParameters()
+    tau_syn_inv: Tensor
+    tau_mem_inv: Tensor
+    v_leak: Tensor
+    v_th: Tensor
+    v_reset: Tensor
+    method: str
+    alpha: float
 
-    def __init__(self, p: LIFParameters = LIFParameters(), dt: float = 0.001):
-        super().__init__(p, dt)
+    @property
+    def p(self) -> LIFParameters:
+        return LIFParameters(
+            self.tau_syn_inv, self.tau_mem_inv, self.v_leak, self.v_th, self.v_reset, self.method, self.alpha
+        )
 
+
+class _LIFFeedForward(LIFParameterFields):
     def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-        """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like the input."""
+        """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like one step of the input."""
         zeros = torch.zeros_like(input_tensor)
-        return LIFFeedForwardState(v=zeros + self.p.v_leak.detach(), i=zeros)
+        return LIFFeedForwardState(v=zeros + self.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFFeedForwardState) -> Tuple[Tensor, LIFFeedForwardState]:
         return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRecurrent:
-    """Recurrent LIF dynamics: the input and the last spikes enter through weight matrices."""
-
-    p: LIFParameters
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: LIFParameters = LIFParameters(),
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
+class _LIFRecurrent(LIFParameterFields):
+    hidden_size: int
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
         zeros = input_tensor.new_zeros((input_tensor.shape[0], self.hidden_size))
-        return LIFState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
+        return LIFState(z=zeros, v=zeros + self.v_leak.detach(), i=zeros)
 
     def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
         return lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class LIFCell(_LIFFeedForward, SNNCell):
+class LIFCell(_LIFFeedForward, NeuronCell):
     r"""One Euler step of a LIF neuron without recurrence.
 
     .. math::
@@ -69,24 +68,73 @@ class LIFCell(_LIFFeedForward, SNNCell):
         \dot{i} = -\tau_{\text{syn}}^{-1} i, \quad z = \Theta(v - v_{\text{th}}), \quad
         v \leftarrow (1 - z) v + z v_{\text{reset}}, \quad i \leftarrow i + i_{\text{in}}
 
+    ``LIFCell(p=LIFParameters(), dt=0.001)``;
     ``forward(x_t, state=None) -> (z, LIFFeedForwardState)`` for ``x_t`` of any shape.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
+        return self.initial_step_state(input_tensor)
 
-class LIF(_LIFFeedForward, SNN):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIF(_LIFFeedForward, NeuronLayer):
     """:class:`LIFCell` over time: ``forward(x) -> (z for all T, final LIFFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
+        return self.initial_step_state(input_tensor[0])
 
-class LIFRecurrentCell(_LIFRecurrent, SNNRecurrentCell):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent LIF neuron.
 
     As :class:`LIFCell`, with the current jump
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{rec}}`.
+    ``LIFRecurrentCell(input_size, hidden_size, p=LIFParameters(), input_weights=None,
+    recurrent_weights=None, autapses=False, dt=0.001)``;
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFState:
+        return self.initial_step_state(input_tensor)
 
-class LIFRecurrent(_LIFRecurrent, SNNRecurrent):
+    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFRecurrent(_LIFRecurrent, RecurrentLayer):
     """:class:`LIFRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFState)`` for
     ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> LIFState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s

@@ -4,7 +4,7 @@
 See :mod:`snn_deploy.functional.lif_adex` for the equations and the step order.
 """
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -16,16 +16,44 @@ from snn_deploy.functional.lif_adex import (
     lif_adex_feed_forward_step,
     lif_adex_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
 
 
-class _LIFAdExFeedForward:
+class LIFAdExParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
+
+    default_p = LIFAdExParameters()
+    adaptation_current: Tensor
+    adaptation_spike: Tensor
+    delta_T: Tensor
+    tau_ada_inv: Tensor
+    tau_syn_inv: Tensor
+    tau_mem_inv: Tensor
+    v_leak: Tensor
+    v_th: Tensor
+    v_reset: Tensor
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> LIFAdExParameters:
+        return LIFAdExParameters(
+            self.adaptation_current,
+            self.adaptation_spike,
+            self.delta_T,
+            self.tau_ada_inv,
+            self.tau_syn_inv,
+            self.tau_mem_inv,
+            self.v_leak,
+            self.v_th,
+            self.v_reset,
+            self.method,
+            self.alpha,
+        )
+
+
+class _LIFAdExFeedForward(LIFAdExParameterFields):
     """Feed-forward LIFAdEx dynamics: the input is a current added to :math:`i` every step."""
-
-    p: LIFAdExParameters
-
-    def __init__(self, p: LIFAdExParameters = LIFAdExParameters(), dt: float = 0.001):
-        super().__init__(p, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = a = 0`, shaped like the input.
@@ -39,22 +67,8 @@ class _LIFAdExFeedForward:
         return lif_adex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFAdExRecurrent:
+class _LIFAdExRecurrent(LIFAdExParameterFields):
     """Recurrent LIFAdEx dynamics: the input and the last spikes enter through weight matrices."""
-
-    p: LIFAdExParameters
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: LIFAdExParameters = LIFAdExParameters(),
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = 0`, shaped ``(batch, hidden_size)``."""
@@ -65,7 +79,7 @@ class _LIFAdExRecurrent:
         return lif_adex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class LIFAdExCell(_LIFAdExFeedForward, SNNCell):
+class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
     r"""One Euler step of an adaptive exponential LIF neuron without recurrence.
 
     .. math::
@@ -79,13 +93,38 @@ class LIFAdExCell(_LIFAdExFeedForward, SNNCell):
     ``forward(x_t, state=None) -> (z, LIFAdExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
+        return self.initial_step_state(input_tensor)
 
-class LIFAdEx(_LIFAdExFeedForward, SNN):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFAdEx(_LIFAdExFeedForward, NeuronLayer):
     """:class:`LIFAdExCell` over time: ``forward(x) -> (z for all T, final LIFAdExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
+        return self.initial_step_state(input_tensor[0])
 
-class LIFAdExRecurrentCell(_LIFAdExRecurrent, SNNRecurrentCell):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent adaptive exponential LIF neuron.
 
     As :class:`LIFAdExCell`, with the current jump
@@ -93,7 +132,28 @@ class LIFAdExRecurrentCell(_LIFAdExRecurrent, SNNRecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFAdExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExState:
+        return self.initial_step_state(input_tensor)
 
-class LIFAdExRecurrent(_LIFAdExRecurrent, SNNRecurrent):
+    def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFAdExRecurrent(_LIFAdExRecurrent, RecurrentLayer):
     """:class:`LIFAdExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFAdExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> LIFAdExState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s

@@ -9,14 +9,14 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor
 
-from snn_deploy.functional.correlation_sensor import CorrelationSensorState
-from snn_deploy.functional.lif import LIFState
+from snn_deploy.functional.correlation_sensor import CorrelationSensorParameters, CorrelationSensorState
+from snn_deploy.functional.lif import LIFParameters, LIFState
 from snn_deploy.functional.lif_correlation import (
     LIFCorrelationParameters,
     LIFCorrelationState,
     lif_correlation_step,
 )
-from snn_deploy.module.snn import ParameterTupleModule, _check_call
+from snn_deploy.module.snn import NeuronModule, check_call
 
 
 @torch.jit.unused
@@ -37,7 +37,7 @@ def _describe(value: object) -> str:
     return f"dtype {value.dtype}" if isinstance(value, Tensor) else type(value).__name__
 
 
-class LIFCorrelation(ParameterTupleModule):
+class LIFCorrelation(NeuronModule):
     r"""One Euler step of a recurrent LIF neuron whose input and recurrent synapses carry
     correlation sensors (BrainScaleS-2), for learning rules that read the traces.
 
@@ -47,21 +47,48 @@ class LIFCorrelation(ParameterTupleModule):
     and ``recurrent_weights`` ``(hidden_size, hidden_size)`` (used as given, autapses included).
     """
 
-    p: LIFCorrelationParameters
-    min_input_dim: int = 2
-    exact_input_dim: int = 2
-    input_layout: str = "(batch, input_size)"
+    default_p = LIFCorrelationParameters()
+    min_input_dim = 2
+    exact_input_dim = 2
+    input_layout = "(batch, input_size)"
 
     def __init__(
         self,
         input_size: int,
         hidden_size: int,
-        p: LIFCorrelationParameters = LIFCorrelationParameters(),
+        p: Optional[LIFCorrelationParameters] = None,
         dt: float = 0.001,
     ):
         super().__init__(p, dt)
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
+
+    @property
+    def p(self) -> LIFCorrelationParameters:
+        """The parameters, assembled at call time from the buffers named by their field paths
+        (``lif_parameters_v_th``, ``input_correlation_parameters_eta_p``, ...)."""
+        lif = LIFParameters(
+            self.lif_parameters_tau_syn_inv,
+            self.lif_parameters_tau_mem_inv,
+            self.lif_parameters_v_leak,
+            self.lif_parameters_v_th,
+            self.lif_parameters_v_reset,
+            self.lif_parameters_method,
+            self.lif_parameters_alpha,
+        )
+        input_sensor = CorrelationSensorParameters(
+            self.input_correlation_parameters_eta_p,
+            self.input_correlation_parameters_eta_m,
+            self.input_correlation_parameters_tau_ac_inv,
+            self.input_correlation_parameters_tau_c_inv,
+        )
+        recurrent_sensor = CorrelationSensorParameters(
+            self.recurrent_correlation_parameters_eta_p,
+            self.recurrent_correlation_parameters_eta_m,
+            self.recurrent_correlation_parameters_tau_ac_inv,
+            self.recurrent_correlation_parameters_tau_c_inv,
+        )
+        return LIFCorrelationParameters(lif, input_sensor, recurrent_sensor)
 
     def initial_state(self, input_tensor: Tensor) -> LIFCorrelationState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0` ``(batch, hidden_size)`` and
@@ -71,7 +98,7 @@ class LIFCorrelation(ParameterTupleModule):
         input_zeros = input_tensor.new_zeros((batch, self.input_size, self.hidden_size))
         recurrent_zeros = input_tensor.new_zeros((batch, self.hidden_size, self.hidden_size))
         return LIFCorrelationState(
-            lif_state=LIFState(z=zeros, v=zeros + self.p.lif_parameters.v_leak.detach(), i=zeros),
+            lif_state=LIFState(z=zeros, v=zeros + self.lif_parameters_v_leak.detach(), i=zeros),
             input_correlation_state=CorrelationSensorState(input_zeros, input_zeros, input_zeros),
             recurrent_correlation_state=CorrelationSensorState(recurrent_zeros, recurrent_zeros, recurrent_zeros),
         )
@@ -85,7 +112,7 @@ class LIFCorrelation(ParameterTupleModule):
     ) -> Tuple[Tensor, LIFCorrelationState]:
         """One time step: ``(z, new_state)``; ``state=None`` starts from the initial state."""
         if not torch.jit.is_scripting():
-            _check_call(self, input_tensor, state)
+            check_call(self, input_tensor, state)
             _check_weights(self, input_weights, recurrent_weights)
         if state is None:
             return lif_correlation_step(

@@ -3,7 +3,7 @@
 See :mod:`snn_deploy.functional.lif_ex` for the equations and the step order.
 """
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -15,16 +15,38 @@ from snn_deploy.functional.lif_ex import (
     lif_ex_feed_forward_step,
     lif_ex_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
 
 
-class _LIFExFeedForward:
+class LIFExParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
+
+    default_p = LIFExParameters()
+    delta_T: Tensor
+    tau_syn_inv: Tensor
+    tau_mem_inv: Tensor
+    v_leak: Tensor
+    v_th: Tensor
+    v_reset: Tensor
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> LIFExParameters:
+        return LIFExParameters(
+            self.delta_T,
+            self.tau_syn_inv,
+            self.tau_mem_inv,
+            self.v_leak,
+            self.v_th,
+            self.v_reset,
+            self.method,
+            self.alpha,
+        )
+
+
+class _LIFExFeedForward(LIFExParameterFields):
     """Feed-forward LIFEx dynamics: the input is a current added to :math:`i` every step."""
-
-    p: LIFExParameters
-
-    def __init__(self, p: LIFExParameters = LIFExParameters(), dt: float = 0.001):
-        super().__init__(p, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like the input."""
@@ -35,22 +57,8 @@ class _LIFExFeedForward:
         return lif_ex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFExRecurrent:
+class _LIFExRecurrent(LIFExParameterFields):
     """Recurrent LIFEx dynamics: the input and the last spikes enter through weight matrices."""
-
-    p: LIFExParameters
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: LIFExParameters = LIFExParameters(),
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
@@ -61,7 +69,7 @@ class _LIFExRecurrent:
         return lif_ex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class LIFExCell(_LIFExFeedForward, SNNCell):
+class LIFExCell(_LIFExFeedForward, NeuronCell):
     r"""One Euler step of an exponential LIF neuron without recurrence.
 
     .. math::
@@ -73,13 +81,38 @@ class LIFExCell(_LIFExFeedForward, SNNCell):
     ``forward(x_t, state=None) -> (z, LIFExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
+        return self.initial_step_state(input_tensor)
 
-class LIFEx(_LIFExFeedForward, SNN):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFExFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFEx(_LIFExFeedForward, NeuronLayer):
     """:class:`LIFExCell` over time: ``forward(x) -> (z for all T, final LIFExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
+        return self.initial_step_state(input_tensor[0])
 
-class LIFExRecurrentCell(_LIFExRecurrent, SNNRecurrentCell):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFExFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent exponential LIF neuron.
 
     As :class:`LIFExCell`, with the current jump
@@ -87,7 +120,28 @@ class LIFExRecurrentCell(_LIFExRecurrent, SNNRecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFExState:
+        return self.initial_step_state(input_tensor)
 
-class LIFExRecurrent(_LIFExRecurrent, SNNRecurrent):
+    def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFExRecurrent(_LIFExRecurrent, RecurrentLayer):
     """:class:`LIFExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> LIFExState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s

@@ -6,12 +6,13 @@ See :mod:`snn_deploy.functional.lif_mc` for the equations and the step order.
 import math
 from typing import Optional, Tuple
 
+import torch
 from torch import Tensor
 
 from snn_deploy.functional.lif import LIFParameters, LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
 from snn_deploy.module.lif import _LIFRecurrent
-from snn_deploy.module.snn import SNNRecurrentCell, _initial_weights
+from snn_deploy.module.snn import RecurrentCell, _initial_weights, check_call
 
 
 class _Coupling:
@@ -29,13 +30,11 @@ class _Coupling:
 class _LIFMCRecurrent(_Coupling, _LIFRecurrent):
     """Recurrent LIF dynamics with coupled compartments."""
 
-    p: LIFParameters
-
     def __init__(
         self,
         input_size: int,
         hidden_size: int,
-        p: LIFParameters = LIFParameters(),
+        p: Optional[LIFParameters] = None,
         g_coupling: Optional[Tensor] = None,
         input_weights: Optional[Tensor] = None,
         recurrent_weights: Optional[Tensor] = None,
@@ -57,7 +56,7 @@ class _LIFMCRecurrent(_Coupling, _LIFRecurrent):
         )
 
 
-class LIFMCRecurrentCell(_LIFMCRecurrent, SNNRecurrentCell):
+class LIFMCRecurrentCell(_LIFMCRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent multi-compartment LIF neuron.
 
     .. math::
@@ -69,3 +68,11 @@ class LIFMCRecurrentCell(_LIFMCRecurrent, SNNRecurrentCell):
     coupling :math:`\Delta t \, G v` is added after the reset, as in norse 1.1.
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
+
+    def initial_state(self, input_tensor: Tensor) -> LIFState:
+        return self.initial_step_state(input_tensor)
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)

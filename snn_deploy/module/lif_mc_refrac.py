@@ -6,25 +6,24 @@ differs from norse 1.1.
 
 from typing import Optional, Tuple
 
+import torch
 from torch import Tensor
 
 from snn_deploy.functional.lif_mc_refrac import lif_mc_refrac_step
 from snn_deploy.functional.lif_refrac import LIFRefracParameters, LIFRefracState
 from snn_deploy.module.lif_mc import _Coupling
 from snn_deploy.module.lif_refrac import _LIFRefracRecurrent
-from snn_deploy.module.snn import SNNRecurrentCell
+from snn_deploy.module.snn import RecurrentCell, check_call
 
 
 class _LIFMCRefracRecurrent(_Coupling, _LIFRefracRecurrent):
     """Recurrent refractory LIF dynamics with coupled compartments."""
 
-    p: LIFRefracParameters
-
     def __init__(
         self,
         input_size: int,
         hidden_size: int,
-        p: LIFRefracParameters = LIFRefracParameters(),
+        p: Optional[LIFRefracParameters] = None,
         g_coupling: Optional[Tensor] = None,
         input_weights: Optional[Tensor] = None,
         recurrent_weights: Optional[Tensor] = None,
@@ -46,9 +45,17 @@ class _LIFMCRefracRecurrent(_Coupling, _LIFRefracRecurrent):
         )
 
 
-class LIFMCRefracRecurrentCell(_LIFMCRefracRecurrent, SNNRecurrentCell):
+class LIFMCRefracRecurrentCell(_LIFMCRefracRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent multi-compartment LIF neuron with absolute refractory period:
     the step of :class:`LIFMCRecurrentCell`, then the refractory update of
     :class:`LIFRefracRecurrentCell` (spikes masked and voltage held while :math:`\rho > 0`).
     ``forward(x_t, state=None) -> (z, LIFRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
+
+    def initial_state(self, input_tensor: Tensor) -> LIFRefracState:
+        return self.initial_step_state(input_tensor)
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)

@@ -8,7 +8,7 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor
 
-from snn_deploy.functional.lif import LIFFeedForwardState, LIFState
+from snn_deploy.functional.lif import LIFFeedForwardState, LIFParameters, LIFState
 from snn_deploy.functional.lif_refrac import (
     LIFRefracFeedForwardState,
     LIFRefracParameters,
@@ -16,16 +16,39 @@ from snn_deploy.functional.lif_refrac import (
     lif_refrac_feed_forward_step,
     lif_refrac_step,
 )
-from snn_deploy.module.snn import SNNCell, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, RecurrentCell, check_call
 
 
-class _LIFRefracFeedForward:
+class LIFRefracParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) ``lif_tau_syn_inv``,
+    ..., ``lif_v_reset``, ``rho_reset`` and its attributes ``lif_method``, ``lif_alpha``."""
+
+    default_p = LIFRefracParameters()
+    lif_tau_syn_inv: Tensor
+    lif_tau_mem_inv: Tensor
+    lif_v_leak: Tensor
+    lif_v_th: Tensor
+    lif_v_reset: Tensor
+    lif_method: str
+    lif_alpha: float
+    rho_reset: Tensor
+
+    @property
+    def p(self) -> LIFRefracParameters:
+        lif = LIFParameters(
+            self.lif_tau_syn_inv,
+            self.lif_tau_mem_inv,
+            self.lif_v_leak,
+            self.lif_v_th,
+            self.lif_v_reset,
+            self.lif_method,
+            self.lif_alpha,
+        )
+        return LIFRefracParameters(lif, self.rho_reset)
+
+
+class _LIFRefracFeedForward(LIFRefracParameterFields):
     """Feed-forward refractory LIF dynamics: the input is a current added to :math:`i` every step."""
-
-    p: LIFRefracParameters
-
-    def __init__(self, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 0.001):
-        super().__init__(p, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, :math:`\\rho = 0`, shaped like the input."""
@@ -36,22 +59,8 @@ class _LIFRefracFeedForward:
         return lif_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRefracRecurrent:
+class _LIFRefracRecurrent(LIFRefracParameterFields):
     """Recurrent refractory LIF dynamics: the input and the last spikes enter through weight matrices."""
-
-    p: LIFRefracParameters
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: LIFRefracParameters = LIFRefracParameters(),
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, :math:`\\rho = 0`, shaped
@@ -65,7 +74,7 @@ class _LIFRefracRecurrent:
         )
 
 
-class LIFRefracCell(_LIFRefracFeedForward, SNNCell):
+class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
     r"""One Euler step of a LIF neuron with absolute refractory period, without recurrence.
 
     .. math::
@@ -78,11 +87,29 @@ class LIFRefracCell(_LIFRefracFeedForward, SNNCell):
     ``forward(x_t, state=None) -> (z, LIFRefracFeedForwardState)`` for ``x_t`` of any shape.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
+        return self.initial_step_state(input_tensor)
 
-class LIFRefracRecurrentCell(_LIFRefracRecurrent, SNNRecurrentCell):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LIFRefracFeedForwardState] = None
+    ) -> Tuple[Tensor, LIFRefracFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent LIF neuron with absolute refractory period.
 
     As :class:`LIFRefracCell`, with the current jump
     :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{rec}}`.
     ``forward(x_t, state=None) -> (z, LIFRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
+
+    def initial_state(self, input_tensor: Tensor) -> LIFRefracState:
+        return self.initial_step_state(input_tensor)
+
+    def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)

@@ -4,7 +4,7 @@
 See :mod:`snn_deploy.functional.lsnn` for the equations and the step order.
 """
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -16,7 +16,7 @@ from snn_deploy.functional.lsnn import (
     lsnn_feed_forward_step,
     lsnn_step,
 )
-from snn_deploy.module.snn import SNN, SNNCell, SNNRecurrent, SNNRecurrentCell
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
 
 
 def _refuse_adjoint(owner: str, adjoint: bool) -> None:
@@ -28,12 +28,39 @@ def _refuse_adjoint(owner: str, adjoint: bool) -> None:
         )
 
 
-class _LSNNFeedForward:
+class LSNNParameterFields:
+    """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
+
+    default_p = LSNNParameters()
+    tau_syn_inv: Tensor
+    tau_mem_inv: Tensor
+    tau_adapt_inv: Tensor
+    v_leak: Tensor
+    v_th: Tensor
+    v_reset: Tensor
+    beta: Tensor
+    method: str
+    alpha: float
+
+    @property
+    def p(self) -> LSNNParameters:
+        return LSNNParameters(
+            self.tau_syn_inv,
+            self.tau_mem_inv,
+            self.tau_adapt_inv,
+            self.v_leak,
+            self.v_th,
+            self.v_reset,
+            self.beta,
+            self.method,
+            self.alpha,
+        )
+
+
+class _LSNNFeedForward(LSNNParameterFields):
     """Feed-forward LSNN dynamics: the input is a current added to :math:`i` every step."""
 
-    p: LSNNParameters
-
-    def __init__(self, p: LSNNParameters = LSNNParameters(), adjoint: bool = False, dt: float = 0.001):
+    def __init__(self, p: Optional[LSNNParameters] = None, adjoint: bool = False, dt: float = 0.001):
         _refuse_adjoint(type(self).__name__, adjoint)
         super().__init__(p, dt)
 
@@ -49,16 +76,14 @@ class _LSNNFeedForward:
         return lsnn_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LSNNRecurrent:
+class _LSNNRecurrent(LSNNParameterFields):
     """Recurrent LSNN dynamics: the input and the last spikes enter through weight matrices."""
-
-    p: LSNNParameters
 
     def __init__(
         self,
         input_size: int,
         hidden_size: int,
-        p: LSNNParameters = LSNNParameters(),
+        p: Optional[LSNNParameters] = None,
         adjoint: bool = False,
         input_weights: Optional[Tensor] = None,
         recurrent_weights: Optional[Tensor] = None,
@@ -78,7 +103,7 @@ class _LSNNRecurrent:
         return lsnn_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class LSNNCell(_LSNNFeedForward, SNNCell):
+class LSNNCell(_LSNNFeedForward, NeuronCell):
     r"""One Euler step of an LSNN neuron (LIF with an adaptive threshold :math:`b`) without recurrence.
 
     .. math::
@@ -92,13 +117,38 @@ class LSNNCell(_LSNNFeedForward, SNNCell):
     ``adjoint=True`` is not supported.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LSNNFeedForwardState:
+        return self.initial_step_state(input_tensor)
 
-class LSNN(_LSNNFeedForward, SNN):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
+    ) -> Tuple[Tensor, LSNNFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LSNN(_LSNNFeedForward, NeuronLayer):
     """:class:`LSNNCell` over time: ``forward(x) -> (z for all T, final LSNNFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
+    def initial_state(self, input_tensor: Tensor) -> LSNNFeedForwardState:
+        return self.initial_step_state(input_tensor[0])
 
-class LSNNRecurrentCell(_LSNNRecurrent, SNNRecurrentCell):
+    def forward(
+        self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
+    ) -> Tuple[Tensor, LSNNFeedForwardState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+
+class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
     r"""One Euler step of a recurrent LSNN neuron.
 
     As :class:`LSNNCell`, with the current jump
@@ -107,7 +157,28 @@ class LSNNRecurrentCell(_LSNNRecurrent, SNNRecurrentCell):
     ``forward(x_t, state=None) -> (z, LSNNState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
+    def initial_state(self, input_tensor: Tensor) -> LSNNState:
+        return self.initial_step_state(input_tensor)
 
-class LSNNRecurrent(_LSNNRecurrent, SNNRecurrent):
+    def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class LSNNRecurrent(_LSNNRecurrent, RecurrentLayer):
     """:class:`LSNNRecurrentCell` over time: ``forward(x) -> (z for all T, final LSNNState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
+
+    def initial_state(self, input_tensor: Tensor) -> LSNNState:
+        return self.initial_step_state(input_tensor[0])
+
+    def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
+        if not torch.jit.is_scripting():
+            check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s

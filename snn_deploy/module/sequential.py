@@ -9,8 +9,8 @@ from torch import Tensor, nn
 
 def is_stateful(module: nn.Module) -> bool:
     """True for modules called as ``module(x, state) -> (y, state)``: the neuron modules of this
-    package (they have ``forward_any``), any module whose ``forward`` takes ``state``, and RNNs."""
-    if hasattr(module, "forward_any") or isinstance(module, nn.RNNBase):
+    package and any other module whose ``forward`` takes ``state``, and RNNs."""
+    if isinstance(module, nn.RNNBase):
         return True
     return "state" in inspect.signature(module.forward).parameters
 
@@ -71,14 +71,20 @@ class SequentialState(nn.Sequential):
     ) -> Tuple[Tensor, List[Optional[Any]]]:
         if not torch.jit.is_scripting():
             return self._forward_python(input_tensor, state)
+        if state is not None:
+            raise TypeError(
+                "a scripted SequentialState starts from the initial state only: pass state=None, or "
+                + "run the model in Python, compiled, or as an exported artifact to carry the state"
+            )
         new_state: List[Optional[Any]] = []
-        for index, module in enumerate(self):
-            layer_state: Optional[Any] = None if state is None else state[index]
-            if hasattr(module, "forward_any"):
-                input_tensor, layer_state = module.forward_any(input_tensor, layer_state)
+        for module in self:
+            if hasattr(module, "initial_state"):  # a neuron module: (output, state)
+                output_and_state = module(input_tensor)
+                input_tensor = output_and_state[0]
+                new_state.append(output_and_state[1])
             else:
                 input_tensor = module(input_tensor)
-            new_state.append(layer_state)
+                new_state.append(None)
         return input_tensor, new_state
 
     @torch.jit.unused

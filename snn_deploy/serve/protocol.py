@@ -1,0 +1,214 @@
+"""Open Inference Protocol v2 tensors: JSON and Triton's binary tensor extension, to and from numpy.
+
+A request body is JSON, or (binary extension) a JSON header of ``Inference-Header-Content-Length``
+bytes followed by the raw row-major bytes of every input whose ``parameters`` carry
+``binary_data_size``, in the order of ``inputs``. Errors are :class:`ProtocolError` with the HTTP
+status to answer; the app turns them into ``{"error": message}``.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+HEADER_LENGTH = "inference-header-content-length"
+DATATYPES: Dict[str, str] = {
+    "BOOL": "bool",
+    "UINT8": "uint8",
+    "UINT16": "uint16",
+    "UINT32": "uint32",
+    "UINT64": "uint64",
+    "INT8": "int8",
+    "INT16": "int16",
+    "INT32": "int32",
+    "INT64": "int64",
+    "FP16": "float16",
+    "FP32": "float32",
+    "FP64": "float64",
+}
+DTYPE_NAMES: Dict[str, str] = {dtype: name for name, dtype in DATATYPES.items()}
+
+
+class ProtocolError(Exception):
+    """A request the server refuses: ``status`` is the HTTP status, the message goes to the client."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def datatype(dtype: Any) -> str:
+    """The protocol's datatype name of a numpy dtype (``float32`` -> ``FP32``)."""
+    name = np.dtype(dtype).name
+    if name not in DTYPE_NAMES:
+        raise ProtocolError(500, f"dtype {name} has no Open Inference Protocol datatype")
+    return DTYPE_NAMES[name]
+
+
+@dataclass
+class InferRequest:
+    """A parsed infer request: its id, parameters, input arrays by name and requested outputs
+    (``binary`` says whether each output goes back as raw bytes)."""
+
+    id: Optional[str]
+    parameters: Dict[str, Any]
+    inputs: Dict[str, np.ndarray]
+    outputs: Optional[Dict[str, bool]]
+    binary_default: bool
+
+
+def parse_request(body: bytes, header_length: Optional[str]) -> InferRequest:
+    """Decode an infer request body (plain JSON, or a JSON header plus binary tensors)."""
+    binary = b""
+    if header_length is not None:
+        try:
+            length = int(header_length)
+        except ValueError:
+            raise ProtocolError(
+                400, f"Inference-Header-Content-Length: expected an integer, got {header_length!r}"
+            ) from None
+        if not 0 < length <= len(body):
+            raise ProtocolError(
+                400, f"Inference-Header-Content-Length {length} does not fit a body of {len(body)} bytes"
+            )
+        body, binary = body[:length], body[length:]
+    try:
+        request = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ProtocolError(400, f"malformed JSON in the request body: {error}") from None
+    if not isinstance(request, dict):
+        raise ProtocolError(400, f"the request body must be a JSON object, got {type(request).__name__}")
+    parameters = _object(request.get("parameters", {}), "parameters")
+    inputs = request.get("inputs")
+    if not isinstance(inputs, list) or not inputs:
+        raise ProtocolError(400, "the request needs a non-empty list 'inputs'")
+    arrays: Dict[str, np.ndarray] = {}
+    offset = 0
+    for tensor in inputs:
+        name, array, offset = _decode_tensor(_object(tensor, "each input"), binary, offset)
+        if name in arrays:
+            raise ProtocolError(400, f"input '{name}' is given twice")
+        arrays[name] = array
+    if offset != len(binary):
+        raise ProtocolError(400, f"the body holds {len(binary) - offset} binary bytes that no input claims")
+    outputs = None
+    if request.get("outputs") is not None:
+        if not isinstance(request["outputs"], list):
+            raise ProtocolError(400, "'outputs' must be a list of {\"name\": ...} objects")
+        outputs = {}
+        for output in request["outputs"]:
+            output = _object(output, "each requested output")
+            if not isinstance(output.get("name"), str):
+                raise ProtocolError(400, "each requested output needs a string 'name'")
+            outputs[output["name"]] = bool(_object(output.get("parameters", {}), "parameters").get("binary_data"))
+    identifier = request.get("id")
+    return InferRequest(
+        None if identifier is None else str(identifier),
+        parameters,
+        arrays,
+        outputs,
+        bool(parameters.get("binary_data_output", False)),
+    )
+
+
+def _object(value: Any, what: str) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProtocolError(400, f"{what} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _decode_tensor(tensor: Dict[str, Any], binary: bytes, offset: int) -> Tuple[str, np.ndarray, int]:
+    name, shape, kind = tensor.get("name"), tensor.get("shape"), tensor.get("datatype")
+    if not isinstance(name, str):
+        raise ProtocolError(400, "each input needs a string 'name'")
+    if not isinstance(shape, list) or not all(isinstance(size, int) and size >= 0 for size in shape):
+        raise ProtocolError(400, f"input '{name}': 'shape' must be a list of non-negative integers, got {shape!r}")
+    if kind not in DATATYPES:
+        raise ProtocolError(400, f"input '{name}': datatype {kind!r} is not one of {', '.join(DATATYPES)}")
+    dtype = np.dtype(DATATYPES[kind])
+    count = int(np.prod(shape, dtype=np.int64))
+    size = _object(tensor.get("parameters", {}), f"input '{name}' parameters").get("binary_data_size")
+    if size is not None:
+        if not isinstance(size, int) or size != count * dtype.itemsize or offset + size > len(binary):
+            raise ProtocolError(
+                400,
+                f"input '{name}': binary_data_size {size!r} does not match shape {shape} of {kind} "
+                f"({count * dtype.itemsize} bytes) or the {len(binary) - offset} bytes left in the body",
+            )
+        array = np.frombuffer(binary, dtype=dtype, count=count, offset=offset).reshape(shape)
+        return name, array, offset + size
+    if "data" not in tensor:
+        raise ProtocolError(400, f"input '{name}' has neither 'data' nor parameters.binary_data_size")
+    try:
+        array = np.asarray(tensor["data"], dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise ProtocolError(400, f"input '{name}': 'data' is not a nested list of {kind} values ({error})") from None
+    if array.size != count:
+        raise ProtocolError(400, f"input '{name}': shape {shape} needs {count} values, 'data' holds {array.size}")
+    return name, array.reshape(shape), offset
+
+
+def encode_response(
+    model_name: str, request: InferRequest, outputs: List[Tuple[str, np.ndarray]]
+) -> Tuple[bytes, Optional[int]]:
+    """The response body and, if any output is sent as raw bytes, the JSON header's length."""
+    tensors, chunks = [], []
+    for name, array in outputs:
+        binary = request.binary_default if request.outputs is None else request.outputs[name]
+        tensor: Dict[str, Any] = {"name": name, "datatype": datatype(array.dtype), "shape": list(array.shape)}
+        if binary:
+            raw = np.ascontiguousarray(array).tobytes()
+            tensor["parameters"] = {"binary_data_size": len(raw)}
+            chunks.append(raw)
+        else:
+            tensor["data"] = array.reshape(-1).tolist()
+        tensors.append(tensor)
+    response: Dict[str, Any] = {"model_name": model_name, "model_version": "1", "outputs": tensors}
+    if request.id is not None:
+        response["id"] = request.id
+    header = json.dumps(response).encode()
+    if not chunks:
+        return header, None
+    return header + b"".join(chunks), len(header)
+
+
+def encode_request(
+    input_name: str, x: np.ndarray, output_name: str, parameters: Dict[str, Any]
+) -> Tuple[bytes, Dict[str, str]]:
+    """A client's binary infer request for one input (the output asked for as raw bytes too):
+    the body and its headers."""
+    raw = np.ascontiguousarray(x).tobytes()
+    header = {
+        "inputs": [
+            {
+                "name": input_name,
+                "shape": list(x.shape),
+                "datatype": datatype(x.dtype),
+                "parameters": {"binary_data_size": len(raw)},
+            }
+        ],
+        "outputs": [{"name": output_name, "parameters": {"binary_data": True}}],
+        "parameters": parameters,
+    }
+    text = json.dumps(header).encode()
+    headers = {"Content-Type": "application/octet-stream", HEADER_LENGTH: str(len(text))}
+    return text + raw, headers
+
+
+def decode_response(body: bytes, header_length: Optional[str]) -> Dict[str, np.ndarray]:
+    """The output arrays of a response, JSON or binary."""
+    split = len(body) if header_length is None else int(header_length)
+    response, binary, offset = json.loads(body[:split]), body[split:], 0
+    arrays = {}
+    for tensor in response["outputs"]:
+        dtype = np.dtype(DATATYPES[tensor["datatype"]])
+        size = tensor.get("parameters", {}).get("binary_data_size")
+        if size is None:
+            arrays[tensor["name"]] = np.asarray(tensor["data"], dtype).reshape(tensor["shape"])
+        else:
+            arrays[tensor["name"]] = np.frombuffer(binary, dtype, size // dtype.itemsize, offset).reshape(
+                tensor["shape"]
+            )
+            offset += size
+    return arrays

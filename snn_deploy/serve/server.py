@@ -1,0 +1,27 @@
+"""Run the app on uvicorn. SIGTERM (or SIGINT) stops accepting connections, lets every request in
+progress finish, runs the queued steps, logs the request counts and exits."""
+
+from typing import Sequence
+
+import uvicorn
+
+from snn_deploy.serve import logs
+from snn_deploy.serve.app import create_app
+from snn_deploy.serve.config import ServerConfig
+from snn_deploy.serve.models import load_models
+
+
+def serve(artifacts: Sequence[str], config: ServerConfig) -> None:
+    """Serve the ONNX ``artifacts`` (``PATH`` or ``NAME=PATH``) until SIGTERM or SIGINT."""
+    logs.configure(config.log_level)
+    app = create_app(load_models(artifacts, config.threads), config)
+    uvicorn_config = uvicorn.Config(
+        app,
+        host=config.host,
+        port=config.port,
+        log_config=None,
+        access_log=False,
+        log_level=config.log_level,
+        timeout_graceful_shutdown=60,
+    )
+    uvicorn.Server(uvicorn_config).run()
