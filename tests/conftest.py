@@ -1,8 +1,9 @@
 """Fixtures shared by the test files, and the ``slow`` marker that ``make test-fast`` leaves out.
 
 The generic tests run every case of ``cases.py``; the fast subset keeps them for the cases in
-``REPRESENTATIVE_CASES`` only (a cell, a layer, a recurrent layer, a readout, a container, an
-encoder of each kind, an exotic call signature) and marks the other cases' runs ``slow``.
+``REPRESENTATIVE_CASES`` only (a cell, a recurrent layer, a container of LIF, LIFRecurrent and LI
+layers, a deterministic and a random encoder, weights as call arguments) and marks the other
+cases' runs ``slow``.
 """
 
 import pytest
@@ -10,9 +11,7 @@ from runtime_models import Artifacts
 
 REPRESENTATIVE_CASES = {
     "LIFCell",
-    "LIF",
     "LIFRecurrent",
-    "LI",
     "SequentialState",
     "ConstantCurrentLIFEncoder",
     "PoissonEncoder",

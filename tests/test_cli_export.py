@@ -146,7 +146,9 @@ def test_factory_from_the_current_directory_with_the_console_script(tmp_path):
 def test_factory_from_a_file_path(tmp_path):
     (tmp_path / "nets").mkdir()
     (tmp_path / "nets" / "net_sizes.py").write_text("SIZE = 3\n")
-    (tmp_path / "nets" / "models.py").write_text("from net_sizes import SIZE\n" + FACTORY_FILE.replace("(3,)", "(SIZE,)"))
+    (tmp_path / "nets" / "models.py").write_text(
+        "from net_sizes import SIZE\n" + FACTORY_FILE.replace("(3,)", "(SIZE,)")
+    )
     path = export(tmp_path, "f.pt2", "--no-validate", factory=[str(tmp_path / "nets" / "models.py") + ":build"])
     assert read_manifest(path).inputs[0].shape == [16, None, 3]
 

@@ -32,6 +32,12 @@ SKIPPED = {
     "make test": "is this test suite",
     "pip install": "would change the environment running the tests; test_packaging.py installs the wheel and sdist",
     ".venv/bin/python export_examples/serve.py": "needs make export's artifacts; test_examples.py serves them",
+    # The Serving walk-through: one server in the background for make export's step artifact.
+    ".venv/bin/snn-deploy serve": "starts a server on port 8000; test_serve.py serves artifacts on 127.0.0.1",
+    "curl -s": "talks to that server; test_serve.py sends the same requests",
+    ".venv/bin/python -m export_examples.serve_client": "drives that server; test_examples.py runs it",
+    "kill $!": "stops that server",
+    ".venv/bin/snn-deploy triton-repo artifacts/": "needs make export's artifacts; test_triton_repo.py writes repos",
 }
 
 pytestmark = pytest.mark.slow  # exports several models in subprocesses: a minute or two
