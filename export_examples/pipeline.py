@@ -16,8 +16,9 @@ from torch import nn
 
 from export_examples import training
 from export_examples.digits import DigitsSplit
-from export_examples.serve import class_scores, streamed_scores
+from export_examples.serve import streamed_scores
 from snn_deploy import export, runtime
+from snn_deploy.readout import class_scores
 
 EVAL_BATCH = 128
 

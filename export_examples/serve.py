@@ -5,7 +5,7 @@
 Streams the test split through the artifact in batches (whole sequences), then one time step at a
 time at batch size 1 through the step artifact, and reports accuracy, throughput and per-step
 latency (p50/p99). Run ``make export`` first to produce the artifacts. This file imports only
-numpy and ``snn_deploy.runtime``; the example pipeline uses its readout functions too.
+numpy, ``snn_deploy.runtime`` and ``snn_deploy.readout`` (the class scores: ``max`` or ``last``).
 """
 
 import argparse
@@ -16,22 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from snn_deploy import runtime
+from snn_deploy.readout import class_scores
 
 DEFAULT = Path("artifacts/conv_digits")
-
-# How the example networks turn their readout's voltages (T, B, C) into class scores (B, C):
-# "max", each class's largest voltage over time (static inputs such as encoded images), or
-# "last", the voltages at the last step (inputs read as a time series).
-READOUTS = ("max", "last")
-
-
-def class_scores(voltages: np.ndarray, readout: str) -> np.ndarray:
-    """``(T, B, C) -> (B, C)`` scores of a whole sequence."""
-    if readout == "max":
-        return voltages.max(axis=0)
-    if readout == "last":
-        return voltages[-1]
-    raise ValueError(f"unknown readout {readout!r}; expected one of {READOUTS}")
 
 
 def streamed_scores(step_outputs, readout: str) -> np.ndarray:

@@ -16,13 +16,9 @@ from torch import Tensor, nn
 from tqdm import tqdm
 
 from export_examples.digits import DigitsSplit
+from snn_deploy.readout import class_scores
 
 SEED = 1234
-
-
-def class_scores(voltages: Tensor, readout: str) -> Tensor:
-    """Differentiable scores ``(T, B, C) -> (B, C)``, as :func:`export_examples.readout.class_scores`."""
-    return voltages.amax(dim=0) if readout == "max" else voltages[-1]
 
 
 def predict(model: nn.Module, inputs: Tensor, readout: str, batch_size: int = 256) -> Tensor:

@@ -1,18 +1,19 @@
 """Fixtures shared by the test files, and the ``slow`` marker that ``make test-fast`` leaves out.
 
 The generic tests run every case of ``cases.py``; the fast subset keeps them for the cases in
-``REPRESENTATIVE_CASES`` only (a cell, a layer, a recurrent layer, a readout, a container, an
-encoder of each kind, an exotic call signature) and marks the other cases' runs ``slow``.
+``REPRESENTATIVE_CASES`` only (a cell, a recurrent layer, a container of LIF, LIFRecurrent and LI
+layers, a deterministic and a random encoder, weights as call arguments) and marks the other
+cases' runs ``slow``; so are the runs of a test parametrized with the ``aoti`` format (each
+builds an AOTInductor package: a C++ compile).
 """
 
 import pytest
+from case_tools import Case
 from runtime_models import Artifacts
 
 REPRESENTATIVE_CASES = {
     "LIFCell",
-    "LIF",
     "LIFRecurrent",
-    "LI",
     "SequentialState",
     "ConstantCurrentLIFEncoder",
     "PoissonEncoder",
@@ -22,8 +23,9 @@ REPRESENTATIVE_CASES = {
 
 def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
-        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
-        if case is not None and case.name not in REPRESENTATIVE_CASES:
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        case = params.get("case")
+        if isinstance(case, Case) and case.name not in REPRESENTATIVE_CASES or "aoti" in params.values():
             item.add_marker(pytest.mark.slow)
 
 

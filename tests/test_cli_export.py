@@ -38,6 +38,7 @@ def console(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(script), *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.slow  # four exports, two of them through torch.export
 def test_output_suffix_picks_the_format(tmp_path):
     for name, format_name in [("a.onnx", "onnx"), ("a.ts", "torchscript"), ("a.pt", "torchscript"), ("a.pt2", "pt2")]:
         assert read_manifest(export(tmp_path, name, "--no-validate")).format == format_name
@@ -111,6 +112,7 @@ def test_checkpoint_weights_are_exported(tmp_path):
         path = export(
             tmp_path,
             f"{checkpoint}.pt2",
+            "--no-validate",
             "--checkpoint",
             str(tmp_path / checkpoint),
             factory=["export_factories:small_network"],

@@ -111,6 +111,7 @@ def test_chunked_model_rejects_an_input_without_a_time_axis():
         snn.compile_model(snn.LIF(), time_chunk=2)(torch.zeros(5))
 
 
+@pytest.mark.slow  # compiles many models
 def test_many_chunked_models_in_one_process_each_compile():
     torch.manual_seed(0)
     x = 30.0 * torch.rand(5, 2, 3)

@@ -13,7 +13,7 @@ SMOKE = """
 import pathlib, sys
 import numpy as np, torch
 import snn_deploy as snn
-from snn_deploy import export, runtime
+from snn_deploy import export, readout, runtime
 
 assert pathlib.Path(snn.__file__).is_relative_to(sys.argv[1]), snn.__file__
 assert (pathlib.Path(snn.__file__).parent / "py.typed").exists()
@@ -21,7 +21,7 @@ x = 300.0 * torch.rand(4, 2, 3)
 export.to_onnx(snn.LIF(), x, "lif.onnx")
 output, _ = runtime.load("lif.onnx").run(x.numpy())
 np.testing.assert_array_equal(output, snn.LIF()(x)[0].numpy())
-print("spikes", int(output.sum()))
+print("spikes", int(readout.spike_count(output).sum()))
 """
 
 pytestmark = pytest.mark.slow  # builds the package twice and exports a model: about a minute
@@ -75,3 +75,7 @@ def test_an_install_works_outside_the_checkout(dist, pattern, tmp_path):
     )
     assert smoke.returncode == 0, smoke.stderr[-2000:]
     assert smoke.stdout.startswith("spikes ") and int(smoke.stdout.split()[1]) > 0
+    version = subprocess.run(
+        [sys.executable, "-m", "snn_deploy", "--version"], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+    assert version.stdout.strip() == "snn-deploy 0.1.0", version.stderr
