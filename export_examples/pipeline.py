@@ -1,7 +1,9 @@
 """Train (unless checkpointed), export, validate and evaluate one example network end to end.
 
 Every artifact is evaluated through ``snn_deploy.runtime`` on the whole test split, and its
-predictions are compared one by one with the eager model's.
+predictions are compared one by one with the eager model's. The float formats must predict exactly
+as eager; the int8 artifacts (the ONNX sequence artifact quantized by ``snn-deploy quantize``)
+move some spikes, so their rows state the measured agreement instead.
 """
 
 import time
@@ -19,6 +21,7 @@ from export_examples.digits import DigitsSplit
 from export_examples.serve import streamed_scores
 from snn_deploy import export, runtime
 from snn_deploy.readout import class_scores
+from snn_deploy.runtime.post_processing import QUANTIZATION_MODES, quantize
 
 EVAL_BATCH = 128
 
@@ -51,9 +54,11 @@ class ArtifactRow:
     path: Optional[Path]
     file_bytes: int
     export_seconds: float
-    max_deviation: float
+    max_deviation: float  # float formats: from eager; int8: from the float ONNX artifact
     accuracy: float
-    identical_predictions: bool
+    eager_agreement: float  # the share of test predictions equal to eager's
+    held_to_eager: bool  # float formats must predict exactly as eager; int8 rows state their agreement
+    spike_agreement: Optional[float] = None  # int8: spikes equal to the float artifact's (None: no spike output)
 
 
 def runtime_predictions(session: "runtime.Session", inputs: np.ndarray, mode: str, readout: str) -> np.ndarray:
@@ -117,10 +122,44 @@ def run_example(example: ModuleType, model: nn.Module, split: DigitsSplit, artif
                 report.export_seconds,
                 max_deviation(report),
                 training.accuracy(predicted, split.test_labels),
-                bool(np.array_equal(predicted, eager)),
+                float(np.mean(predicted == eager)),
+                True,
             )
         )
+    float_onnx = target / next(plan.file_name for plan in PLANS if plan.format == "onnx" and plan.mode == "sequence")
+    rows += [
+        int8_row(example, float_onnx, mode, test_inputs.numpy(), eager, split.test_labels)
+        for mode in QUANTIZATION_MODES
+    ]
     eager_row = ArtifactRow(
-        example.NAME, "eager", "sequence", None, 0, 0.0, 0.0, training.accuracy(eager, split.test_labels), True
+        example.NAME, "eager", "sequence", None, 0, 0.0, 0.0, training.accuracy(eager, split.test_labels), 1.0, True
     )
     return [eager_row] + rows
+
+
+def int8_row(
+    example: ModuleType, float_onnx: Path, mode: str, inputs: np.ndarray, eager: np.ndarray, labels: np.ndarray
+) -> ArtifactRow:
+    """The float ONNX sequence artifact quantized to int8 (``dynamic``: weights; ``static``: weights and
+    activations, calibrated on the artifact's recorded reference), evaluated through the runtime. Its
+    deviation and spike agreement are the quantization report's, against the float artifact on the
+    recorded and on fresh inputs (the worst of every output)."""
+    start = time.perf_counter()
+    report = quantize(float_onnx, float_onnx.with_name(f"model_int8_{mode}.onnx"), mode=mode, overwrite=True)
+    seconds = time.perf_counter() - start
+    predicted = runtime_predictions(runtime.load(report.path), inputs, "sequence", example.READOUT)
+    figures = [figure for outputs in report.figures.values() for figure in outputs.values()]
+    spikes = [float(figure["spike_agreement"]) for figure in figures if figure["spikes"]]
+    return ArtifactRow(
+        example.NAME,
+        f"onnx int8 {mode}",
+        "sequence",
+        report.path,
+        report.file_bytes,
+        seconds,
+        max(float(figure["max_abs"]) for figure in figures),
+        training.accuracy(predicted, labels),
+        float(np.mean(predicted == eager)),
+        False,
+        min(spikes, default=None),
+    )

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, List
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from export_examples.pipeline import trained_model
 from export_examples.serve import streamed_accuracy
 from export_examples.train import EXAMPLES
 from snn_deploy import runtime
+from snn_deploy.export import read_manifest
 from snn_deploy.serve.process import ServerProcess
 
 pytestmark = pytest.mark.slow  # trains and exports two networks: minutes
@@ -43,6 +45,18 @@ def exported(tmp_path_factory):
     return status, root
 
 
+def report_rows(report: str, example: str) -> List[Dict[str, str]]:
+    """The rows of ``example`` in report.md's table, each keyed by the table's header."""
+    lines = [line for line in report.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[1:]]
+    return [row for row in rows if row["example"] == example]
+
+
+def percent(cell: str) -> float:
+    return float(cell.rstrip("%")) / 100
+
+
 def test_pipeline_exports_every_format_with_predictions_identical_to_eager(exported):
     status, root = exported
     assert status == 0
@@ -50,9 +64,41 @@ def test_pipeline_exports_every_format_with_predictions_identical_to_eager(expor
     for name in EXAMPLES:
         for file_name in ARTIFACT_FILES:
             assert (root / "artifacts" / name / file_name).stat().st_size > 1000, (name, file_name)
-        rows = [line for line in report.splitlines() if line.startswith(f"| {name} |")]
-        assert len(rows) == 5  # eager + 4 artifacts
-        assert all(row.rstrip(" |").endswith("yes") for row in rows), rows
+        rows = [row for row in report_rows(report, name) if "int8" not in row["format"]]
+        assert [row["format"] for row in rows] == ["eager", "onnx", "onnx", "torchscript", "pt2"]
+        assert all(row["same as eager"] == "yes" for row in rows), rows
+
+
+def test_int8_rows_state_accuracy_agreement_and_size_against_the_float_artifact(exported):
+    """The quantized sequence artifacts, evaluated through the runtime: accuracy near the float
+    artifact's (1-epoch models: within 3 points for int8 weights, 8 for int8 activations too), most
+    predictions as eager's, and int8 weights in a smaller file; the figures against the float
+    artifact are those recorded in the int8 artifact's manifest."""
+    _, root = exported
+    report = (root / "artifacts" / "report.md").read_text()
+    for name in EXAMPLES:
+        rows = {row["format"]: row for row in report_rows(report, name) if row["mode"] == "sequence"}
+        float_accuracy = percent(rows["onnx"]["accuracy"])
+        for mode, margin, agreement in (("dynamic", 0.03, 0.9), ("static", 0.08, 0.75)):
+            row = rows[f"onnx int8 {mode}"]
+            assert abs(percent(row["accuracy"]) - float_accuracy) <= margin, (name, row)
+            assert agreement <= percent(row["same as eager"]) <= 1.0, (name, row)
+            path = root / "artifacts" / name / f"model_int8_{mode}.onnx"
+            manifest = read_manifest(path)
+            assert manifest.options["post_processing"][-1]["mode"] == mode
+            figures = [
+                figure for outputs in manifest.validation["against_float"].values() for figure in outputs.values()
+            ]
+            assert row["max deviation"] == f"{max(figure['max_abs'] for figure in figures):.1e}"
+            spikes = [figure["spike_agreement"] for figure in figures if figure["spikes"]]
+            assert row["spikes as float"] == (f"{100 * min(spikes):.2f}%" if spikes else "-")
+        float_bytes = (root / "artifacts" / name / "model.onnx").stat().st_size
+        assert (root / "artifacts" / name / "model_int8_dynamic.onnx").stat().st_size < float_bytes
+    # the recurrent network's hidden spikes are a state output: most of them stay as the float artifact's
+    recurrent = {row["format"]: row for row in report_rows(report, "recurrent_digits")}
+    assert 0.9 <= percent(recurrent["onnx int8 dynamic"]["spikes as float"]) < 1.0
+    folder = root / "artifacts" / "recurrent_digits"  # its 70k weights dominate the file: int8 shrinks it
+    assert (folder / "model_int8_dynamic.onnx").stat().st_size < 0.5 * (folder / "model.onnx").stat().st_size
 
 
 def test_checkpoints_are_reused_and_load_into_the_example_model(exported):
