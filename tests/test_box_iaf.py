@@ -77,7 +77,10 @@ def test_box_and_iaf_parameters_are_read_at_call_time():
 
 @pytest.mark.parametrize("make", [snn.LIFBoxCell, snn.LIBoxCell, snn.IAFCell])
 def test_box_and_iaf_cells_reject_bad_inputs_clearly(make):
-    with pytest.raises(TypeError, match=rf"{make.__name__}: expected a floating-point input, got dtype torch.int64 \(bool spikes are taken too\)"):
+    with pytest.raises(
+        TypeError,
+        match=rf"{make.__name__}: expected a floating-point input, got dtype torch.int64 \(bool spikes are taken too\)",
+    ):
         make()(torch.ones(3, dtype=torch.int64))
     with pytest.raises(ValueError, match=make.__name__):
         make()(torch.ones(2, 3), make()(torch.ones(4))[1])
