@@ -5,7 +5,8 @@ without touching this file. They run in README order in one temporary directory,
 pastes them into one working directory would: each Python block in a fresh interpreter (so it
 defines every name it uses), while files written by earlier snippets (``model.onnx``) stay for
 later ones. A Python block whose first line is ``# NAME.py`` is also saved as ``NAME.py`` (the
-README asks the reader to save it). Shell lines run with bash, with this environment's scripts
+README asks the reader to save it). The directory links ``tests`` to the checkout's, so snippets
+that read the committed fixtures (``tests/fixtures/...``) run as from the checkout. Shell lines run with bash, with this environment's scripts
 (``snn-deploy``) first on ``PATH``.
 
 ``SKIPPED`` lists the only shell lines that do not run here, each with the reason and the test
@@ -30,6 +31,8 @@ SAVED_AS = re.compile(r"#\s*([\w/.-]+\.py)\s*$")
 SKIPPED = {
     "make export": "trains two networks for minutes; test_examples.py runs the pipeline at a reduced size",
     "make test": "is this test suite",
+    "python3 -m venv /tmp/serving": "installs the package into a new environment; test_serving_install.py installs "
+    "the wheel into a fresh venv without torch and serves with it",
     "pip install": "would change the environment running the tests; test_packaging.py installs the wheel and sdist",
     ".venv/bin/python export_examples/serve.py": "needs make export's artifacts; test_examples.py serves them",
     # The Serving walk-through: one server in the background for make export's step artifact.
@@ -97,7 +100,9 @@ def test_the_readme_has_python_and_shell_snippets_and_every_skip_entry_is_used()
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("readme")
+    directory = tmp_path_factory.mktemp("readme")
+    (directory / "tests").symlink_to(Path(__file__).resolve().parent, target_is_directory=True)
+    return directory
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[snippet.id for snippet in SNIPPETS])
