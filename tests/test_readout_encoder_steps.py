@@ -122,12 +122,17 @@ def test_recurrent_sequential_runs_compiled_like_eager():
 
 def test_recurrent_sequential_checks_its_input_and_cache_clearly():
     module = snn.RecurrentSequential(nn.Linear(3, 3), snn.LIFCell())
-    with pytest.raises(ValueError, match=r"RecurrentSequential: its first layer Linear.* expects 3 features"):
+    with pytest.raises(
+        ValueError,
+        match=r"RecurrentSequential: the Linear expects 3 features in the last dimension, got steps of shape \(2, 4\)",
+    ):
         module(torch.zeros(2, 4))
     with pytest.raises(TypeError, match="RecurrentSequential: expected an input of the module's dtype torch.float32"):
         module(torch.zeros(2, 3, dtype=f64))
     _, state = module(torch.zeros(2, 3))
-    with pytest.raises(ValueError, match=r"RecurrentSequential: the state's cache \(the fed-back output\) has shape"):
+    with pytest.raises(
+        ValueError, match=r"RecurrentSequential: expected a state cache of the input's shape \(1, 3\), got \(2, 3\)"
+    ):
         module(torch.zeros(1, 3), state)
     spikes, _ = module(torch.ones(2, 3, dtype=torch.bool))  # bool spikes run in the module's dtype
     assert spikes.dtype == torch.float32

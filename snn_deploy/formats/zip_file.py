@@ -17,6 +17,7 @@ from snn_deploy.errors import ArtifactError
 MAX_EXTRA_BYTES = 256 << 20  # one extra file (the manifest, the recorded reference)
 MAX_ENTRIES = 100_000
 _SLACK_BYTES = 16 << 20  # what compressed entries may add beyond the archive's own size
+_ENCRYPTED_FLAG = 0x1  # bit 0 of a zip entry's general-purpose flags
 _ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
@@ -42,6 +43,9 @@ def _check_sizes(archive: zipfile.ZipFile, file_bytes: int, what: str) -> None:
     items = archive.infolist()
     if len(items) > MAX_ENTRIES:
         raise ArtifactError(f"{what}: {len(items)} zip entries, more than the {MAX_ENTRIES} an artifact may have")
+    encrypted = [item.filename for item in items if item.flag_bits & _ENCRYPTED_FLAG]
+    if encrypted:
+        raise ArtifactError(f"{what}: zip entry {encrypted[0]!r} is marked encrypted, which no artifact is: corrupted")
     declared = sum(item.file_size for item in items)
     if declared > 2 * file_bytes + _SLACK_BYTES:
         raise ArtifactError(
