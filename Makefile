@@ -14,12 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# Two workers (CI has two cores); each test file runs on one (module fixtures, the README in order).
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # A representative subset for the edit-test loop (tests marked slow left out; see tests/conftest.py).
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n 2 --dist loadfile -m "not slow"
 
 # ruff's lint rules and formatting, as configured in pyproject.toml.
 lint: $(VENV)/.installed
