@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from snn_deploy.functional import THRESHOLD_METHODS, heaviside, sign, threshold
+from snn_deploy.functional import THRESHOLD_METHODS, heaviside, sign, threshold, threshold_crossing
 
 ALPHA = 3.0
 X = torch.tensor([-2.0, -0.7, -0.1, 0.0, 1e-6, 0.2, 0.9, 1.5], dtype=torch.float64)
@@ -65,3 +65,27 @@ def test_unknown_method_raises_with_the_known_ones_named():
     x = torch.ones(2, requires_grad=True)
     with pytest.raises(ValueError, match="unknown threshold method 'supper'.*heaviside, super"):
         threshold(x, "supper", 1.0)
+
+
+def test_threshold_crossing_gives_the_spikes_of_the_difference_where_differences_round():
+    tiny = torch.finfo(torch.float32).tiny
+    one = torch.tensor([1.0])
+    neighbours = torch.cat([torch.nextafter(one, one + 1), torch.nextafter(one, one - 1)])
+    edges = torch.tensor([-math.inf, math.inf, math.nan, 0.0, tiny, -tiny])
+    v = torch.cat([one, neighbours, edges, torch.randn(10_000, generator=torch.Generator().manual_seed(0))])
+    for v_th in (torch.tensor(1.0), torch.tensor(tiny / 4), 1.0):
+        crossing = threshold_crossing(v, v_th, "super", ALPHA)
+        assert torch.equal(crossing, heaviside(v - v_th))
+    assert threshold_crossing(v[:3], torch.tensor(1.0), "super", ALPHA).tolist() == [0.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("trainable", ["v", "v_th"])
+def test_threshold_crossing_passes_the_surrogate_gradient_to_v_and_the_threshold(trainable):
+    v = X.clone().requires_grad_(trainable == "v")
+    v_th = torch.tensor(0.3, dtype=torch.float64, requires_grad=trainable == "v_th")
+    threshold_crossing(v, v_th, "super", ALPHA).sum().backward()
+    expected = ANALYTIC_DERIVATIVES["super"](X - 0.3, ALPHA)
+    if trainable == "v":
+        torch.testing.assert_close(v.grad, expected)
+    else:
+        torch.testing.assert_close(v_th.grad, -expected.sum())

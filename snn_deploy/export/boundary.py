@@ -8,19 +8,22 @@ Models come in three kinds, told apart by :func:`model_kind`:
 * ``sequence``: everything else, on ``(T, B, ...)`` (layers, ``SequentialState``, ``Lift``, ...).
 
 Sequence mode of a cell loops it over the ``T`` steps of its input; step mode of a sequence model
-runs it on a length-1 sequence. So a step artifact holds one step, whatever ``T`` is.
+runs it on a length-1 sequence. So a step artifact holds one step, whatever ``T`` is. A sequence
+model whose layers all have a one-step form (see :func:`one_step_layers`) runs them on the step
+directly instead, so its step graph has no length-1 time axis put on and taken off at every layer.
 """
 
 import inspect
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple, cast
 
 import torch
 from torch import Tensor, nn
 
 from snn_deploy.errors import ExportError
+from snn_deploy.module.lift import Lift
 from snn_deploy.module.regularization import RegularizationCell
-from snn_deploy.module.sequential import is_stateful
-from snn_deploy.module.snn import NeuronCell
+from snn_deploy.module.sequential import SequentialState, is_stateful
+from snn_deploy.module.snn import NeuronCell, NeuronLayer
 from snn_deploy.state import named_leaves, named_tensors, rebuild
 
 KINDS = ("cell", "sequence", "encoder")
@@ -78,6 +81,26 @@ def _extra_call_arguments(model: nn.Module) -> List[str]:
     ]
 
 
+def _has_one_step_form(module: nn.Module) -> bool:
+    return (isinstance(module, NeuronLayer) and hasattr(module, "step")) or (
+        isinstance(module, Lift) and not module.is_stateful
+    )
+
+
+def one_step_layers(model: nn.Module) -> Optional[List[nn.Module]]:
+    """The layers of a sequence model that runs one step layer by layer, or ``None``: a neuron
+    layer (its ``step(x_t, state)``, the update its ``forward`` loops over time), a stateless
+    :class:`Lift` (``y_t = f(x_t)``), or a :class:`SequentialState` of those."""
+    layers = list(model) if isinstance(model, SequentialState) else [model]
+    return layers if all(_has_one_step_form(layer) for layer in layers) else None
+
+
+def _layer_step(layer: nn.Module, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
+    if isinstance(layer, Lift):
+        return layer.lifted_module(input_tensor), None
+    return cast(Any, layer).step(input_tensor, state)
+
+
 def native_input(kind: str, step: bool, input_tensor: Tensor) -> Tensor:
     """The input the model itself takes for one call of the artifact's input: the first step of
     a cell's sequence, a length-1 sequence of a sequence model's step."""
@@ -112,17 +135,30 @@ class Boundary(nn.Module):
         self.step = step
         self.stateful = state_template is not None
         self.template = _placeholders(state_template)
+        self.layers = one_step_layers(model) if kind == "sequence" and step else None
 
     def forward(self, input_tensor: Tensor, *state_tensors: Tensor) -> Tuple[Tensor, ...]:
         state = rebuild(self.template, iter(state_tensors)) if self.stateful else None
         if self.kind == "cell" and not self.step:
             output, state = self._over_time(input_tensor, state)
+        elif self.layers is not None:
+            output, state = self._step_layers(input_tensor, state)
         elif self.kind == "sequence" and self.step:
             output, state = self._call(input_tensor.unsqueeze(0), state)
             output = output.squeeze(0)
         else:
             output, state = self._call(input_tensor, state)
         return (output, *[tensor for _, tensor in named_tensors(state)])
+
+    def _step_layers(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
+        """One step through :attr:`layers`, with the state structure the model's forward returns."""
+        if not isinstance(self.model, SequentialState):
+            return _layer_step(self.model, input_tensor, state)
+        new_state: List[Any] = []
+        for index, layer in enumerate(self.model):
+            input_tensor, layer_state = _layer_step(layer, input_tensor, None if state is None else state[index])
+            new_state.append(layer_state)
+        return input_tensor, new_state if self.stateful else None
 
     def _over_time(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
         outputs: List[Tensor] = []

@@ -111,6 +111,7 @@ from snn_deploy.functional.threshold import heaviside as heaviside
 from snn_deploy.functional.threshold import sign as sign
 from snn_deploy.functional.threshold import surrogate_derivative as surrogate_derivative
 from snn_deploy.functional.threshold import threshold as threshold
+from snn_deploy.functional.threshold import threshold_crossing as threshold_crossing
 from snn_deploy.functional.threshold_functions import circ_dist_fn as circ_dist_fn
 from snn_deploy.functional.threshold_functions import heavi_circ_fn as heavi_circ_fn
 from snn_deploy.functional.threshold_functions import heavi_erfc_fn as heavi_erfc_fn

@@ -26,7 +26,7 @@ from torch import Tensor
 from torch.nn.functional import linear, relu
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class CobaLIFParameters(NamedTuple):
@@ -86,7 +86,7 @@ def coba_lif_integrate(
     g_e = g_e + -dt * p.tau_syn_exc_inv * g_e
     g_i = g_i + -dt * p.tau_syn_inh_inv * g_i
     v_new = v + dt * p.c_m_inv * (p.g_l * (p.v_rest - v) + g_e * (p.e_rev_E - v) + g_i * (p.e_rev_I - v))
-    z = threshold(v_new - p.v_thresh, p.method, p.alpha)
+    z = threshold_crossing(v_new, p.v_thresh, p.method, p.alpha)
     v_new = (1.0 - z) * v_new + z * p.v_reset
     return z, v_new, g_e, g_i
 

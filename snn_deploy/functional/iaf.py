@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class IAFParameters(NamedTuple):
@@ -47,7 +47,7 @@ class IAFFeedForwardState(NamedTuple):
 
 def iaf_fire(v: Tensor, p: IAFParameters) -> Tuple[Tensor, Tensor]:
     """Threshold the summed voltage ``v`` and reset: returns ``(z, v_new)``."""
-    z = threshold(v - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(v, p.v_th, p.method, p.alpha)
     return z, (1 - z) * v + z * p.v_reset
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class IzhikevichParameters(NamedTuple):
@@ -124,7 +124,7 @@ def izhikevich_integrate(
     and reset. Returns ``(z, v_new, u_new)``."""
     v_next = v + p.tau_inv * dt * (p.sq * (v * v) + p.mn * v + p.bias - u + drive)
     u_next = u + p.tau_inv * dt * p.a * (p.b * v - u)
-    z = threshold(v_next - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(v_next, p.v_th, p.method, p.alpha)
     v_new = (1.0 - z) * v_next + z * p.c
     u_new = (1.0 - z) * u_next + z * (u_next + p.d)
     return z, v_new, u_new

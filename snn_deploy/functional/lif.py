@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class LIFParameters(NamedTuple):
@@ -67,7 +67,7 @@ def lif_integrate(
     """
     v_decayed = v + dt * p.tau_mem_inv * ((p.v_leak - v) + i)
     i_decayed = i - dt * p.tau_syn_inv * i
-    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(v_decayed, p.v_th, p.method, p.alpha)
     z_reset = z.detach() if detach_reset else z
     v_new = (1.0 - z_reset) * v_decayed + z_reset * p.v_reset
     return z, v_new, i_decayed
@@ -134,5 +134,5 @@ def lif_current_encoder(
     :math:`z = \Theta(v - v_{\text{th}})`, :math:`v \leftarrow v - z (v - v_{\text{reset}})`.
     Returns ``(z, v)``."""
     voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + input_current)
-    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(voltage, p.v_th, p.method, p.alpha)
     return z, voltage - z * (voltage - p.v_reset)

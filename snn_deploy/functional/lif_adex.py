@@ -25,7 +25,7 @@ from torch import Tensor
 from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
 from snn_deploy.functional.lif_ex import exponential_leak
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class LIFAdExParameters(NamedTuple):
@@ -86,7 +86,7 @@ def lif_adex_integrate(
     v_decayed = v + dt * p.tau_mem_inv * (exponential_leak(v, p.v_leak, p.v_th, p.delta_T) + i - a)
     i_decayed = i - dt * p.tau_syn_inv * i
     a_decayed = a + dt * p.tau_ada_inv * (p.adaptation_current * (v - p.v_leak) - a)
-    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(v_decayed, p.v_th, p.method, p.alpha)
     v_new = (1.0 - z) * v_decayed + z * p.v_reset
     a_new = a_decayed + z * p.adaptation_spike
     return z, v_new, i_decayed, a_new
@@ -149,7 +149,7 @@ def lif_adex_current_encoder(
     """
     dv_exp = p.delta_T * torch.exp((voltage - p.v_th) / p.delta_T)
     voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + dv_exp + input_current - adaptation)
-    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(voltage, p.v_th, p.method, p.alpha)
     voltage = voltage - z * (voltage - p.v_reset)
     adaptation = (
         adaptation + dt * p.tau_ada_inv * (p.adaptation_current * (voltage - p.v_leak) - adaptation)

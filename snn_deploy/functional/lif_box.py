@@ -14,7 +14,7 @@ from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.reset import ResetMethod, reset_value
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class LIFBoxParameters(NamedTuple):
@@ -68,7 +68,7 @@ def lif_box_integrate(
     norse's order), and its threshold. Returns ``(z, v_before_reset)``; the parameters come one by
     one, so that modules script it (``p.reset_method`` is a Python callable)."""
     v_decayed = v + dt * tau_mem_inv * (input_tensor + v_leak - v)
-    return threshold(v_decayed - v_th, method, alpha), v_decayed
+    return threshold_crossing(v_decayed, v_th, method, alpha), v_decayed
 
 
 def lif_box_feed_forward_step(

@@ -21,7 +21,7 @@ from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class LIFExParameters(NamedTuple):
@@ -76,7 +76,7 @@ def lif_ex_integrate(v: Tensor, i: Tensor, p: LIFExParameters, dt: float) -> Tup
     """
     v_decayed = v + dt * p.tau_mem_inv * (exponential_leak(v, p.v_leak, p.v_th, p.delta_T) + i)
     i_decayed = i - dt * p.tau_syn_inv * i
-    z = threshold(v_decayed - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(v_decayed, p.v_th, p.method, p.alpha)
     v_new = (1.0 - z) * v_decayed + z * p.v_reset
     return z, v_new, i_decayed
 
@@ -129,5 +129,5 @@ def lif_ex_current_encoder(
     :math:`v \leftarrow v - z (v - v_{\text{reset}})`. Returns ``(z, v)``."""
     dv_exp = p.delta_T * torch.exp((voltage - p.v_th) / p.delta_T)
     voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + dv_exp + input_current)
-    z = threshold(voltage - p.v_th, p.method, p.alpha)
+    z = threshold_crossing(voltage, p.v_th, p.method, p.alpha)
     return z, voltage - z * (voltage - p.v_reset)

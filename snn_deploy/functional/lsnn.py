@@ -28,7 +28,7 @@ from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
 from snn_deploy.functional.lif import projected_recurrent_current
-from snn_deploy.functional.threshold import threshold
+from snn_deploy.functional.threshold import threshold_crossing
 
 
 class LSNNParameters(NamedTuple):
@@ -86,7 +86,7 @@ def lsnn_integrate(
     v_decayed = v + dt * p.tau_mem_inv * ((p.v_leak - v) + i)
     i_decayed = i - dt * p.tau_syn_inv * i
     b_decayed = b + dt * p.tau_adapt_inv * (p.v_th - b)
-    z = threshold(v_decayed - b_decayed, p.method, p.alpha)
+    z = threshold_crossing(v_decayed, b_decayed, p.method, p.alpha)
     z_reset = z.detach() if detach_reset else z
     v_new = (1.0 - z_reset) * v_decayed + z_reset * p.v_reset
     b_new = b_decayed + z_reset * p.beta

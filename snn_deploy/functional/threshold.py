@@ -90,6 +90,16 @@ def threshold(x: Tensor, method: str, alpha: float) -> Tensor:
     return spikes + (x - x.detach()) * surrogate
 
 
+def threshold_crossing(v: Tensor, v_th: Tensor, method: str, alpha: float) -> Tensor:
+    r"""Spike :math:`z = H(v - v_{\text{th}})` with the surrogate gradient of ``method`` (see
+    :func:`threshold`). Without a gradient it is the comparison :math:`[v > v_{\text{th}}]`, one
+    operation where the difference takes two; the spikes are the same, since for floats (with
+    gradual underflow) :math:`v - v_{\text{th}} > 0` exactly when :math:`v > v_{\text{th}}`."""
+    if method == "heaviside" or not (v.requires_grad or (isinstance(v_th, Tensor) and v_th.requires_grad)):
+        return torch.gt(v, v_th).to(v.dtype)
+    return threshold(v - v_th, method, alpha)
+
+
 def sign(x: Tensor, method: str, alpha: float) -> Tensor:
     r"""Signed spike :math:`2 H(x) - 1` with the surrogate gradient of ``method``."""
     return 2.0 * threshold(x, method, alpha) - 1.0
