@@ -1,9 +1,9 @@
 """A stream's state kept in place in onnxruntime between steps (CPU): no numpy round trip per step.
 
 Two sets of state buffers, A and B, are bound once in two ``IOBinding``s: one reads A and writes
-B, the other reads B and writes A; each step runs one and flips to the other. onnxruntime writes a
-bound output while the same run may still read its inputs, so a state is never read from and
-written to one buffer. On CPU ``OrtValue.ortvalue_from_numpy`` wraps the array's memory without
+B, the other reads B and writes A; each step runs one and flips to the other, only once the run
+succeeded. A kernel may write a bound output while later kernels of the same run still read the
+graph's inputs, so a state is never read from and written to one buffer. On CPU ``OrtValue.ortvalue_from_numpy`` wraps the array's memory without
 a copy, so the bindings stay valid across runs: a step copies ``x_t`` into the bound input array,
 runs, and returns a copy of the bound output array (copying the small output measured faster than
 binding a fresh output each step).
