@@ -3,6 +3,8 @@
 A backend holds one loaded artifact on one device: ``run(feeds, batch_size)`` takes the inputs
 in ``signature.input_names`` order and returns the outputs in ``signature.output_names`` order,
 as the backend's native arrays (``to_native``/``from_native`` convert numpy and torch).
+``bind_state(batch_size)`` gives a stream's state kept in place between steps, where the backend
+can (onnxruntime on CPU), else ``None``.
 """
 
 from typing import Any, List, Optional, Protocol, Sequence
@@ -11,6 +13,7 @@ from snn_deploy.errors import DeviceError
 from snn_deploy.extras import require
 from snn_deploy.formats import ONNX, ArtifactFile
 from snn_deploy.runtime.signature import Signature
+from snn_deploy.runtime.stream import StepState
 
 
 class Backend(Protocol):
@@ -24,6 +27,8 @@ class Backend(Protocol):
     def from_native(self, value: Any, as_torch: bool) -> Any: ...
 
     def run(self, feeds: List[Any], batch_size: Optional[int]) -> List[Any]: ...
+
+    def bind_state(self, batch_size: int) -> Optional[StepState]: ...
 
 
 def open_backend(

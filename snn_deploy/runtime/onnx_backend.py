@@ -10,10 +10,11 @@ from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
-from snn_deploy.errors import ArtifactError, DeviceError, InputError
+from snn_deploy.errors import ArtifactError, DeviceError
 from snn_deploy.formats import ArtifactFile
 from snn_deploy.runtime import signature as signatures
 from snn_deploy.runtime.arrays import is_torch, to_numpy
+from snn_deploy.runtime.bound_stream import BoundState, refusal
 from snn_deploy.runtime.devices import parse_device
 from snn_deploy.runtime.signature import Port, Signature
 
@@ -125,7 +126,16 @@ class OnnxBackend:
                 return self.session.run(self.signature.output_names, dict(zip(names, feeds)))
             return self._run_bound(feeds, batch_size)
         except Exception as error:
-            raise InputError(f"{self.path}: onnxruntime refused the input: {_first_line(error)}") from None
+            raise refusal(self.path, error) from None
+
+    def bind_state(self, batch_size: int) -> Optional[BoundState]:
+        """A stream's state bound in place for a step artifact on CPU; ``None`` on CUDA (its
+        steps bind per call) or where a port has a free axis besides the batch."""
+        sig = self.signature
+        ports = [sig.input, *sig.outputs, *(state.port for state in sig.states)]
+        if self._device_type != "cpu" or len(sig.outputs) != 1 or any(p.shape.count(None) > 1 for p in ports):
+            return None
+        return BoundState(self.session, sig, self.path, batch_size)
 
     def _run_bound(self, feeds: List[Any], batch_size: Optional[int]) -> List[Any]:
         binding = self.session.io_binding()

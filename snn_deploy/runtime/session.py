@@ -17,7 +17,7 @@ from snn_deploy.runtime.backend import Backend
 from snn_deploy.runtime.checks import check_array, check_state
 from snn_deploy.runtime.signature import Port, Signature
 from snn_deploy.runtime.state import State
-from snn_deploy.runtime.stream import Stream
+from snn_deploy.runtime.stream import StepState, Stream
 
 Values = List[Any]
 
@@ -121,6 +121,11 @@ class Session:
     def step_native(self, x_t: Any, values: Values, batch: Optional[int]) -> Tuple[Any, Values]:
         """One time step on native arrays: ``(output, new state values)``."""
         return self._step(x_t, values, batch)
+
+    def bind_state(self, batch_size: int) -> Optional[StepState]:
+        """A stream's state bound in place between steps where the backend can (a step artifact in
+        onnxruntime on CPU), else ``None`` (the state is carried through :meth:`step_native`)."""
+        return self._backend.bind_state(batch_size) if self.mode == "step" else None
 
     # ---- running
 

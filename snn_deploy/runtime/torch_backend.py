@@ -83,6 +83,10 @@ class TorchBackend:
             raise InputError(f"{self.path}: torch refused the input: {_first_line(error)}") from None
         return list(outputs) if isinstance(outputs, (tuple, list)) else [outputs]
 
+    def bind_state(self, batch_size: int) -> None:
+        """None: a stream of a torch artifact carries its state through :meth:`run`."""
+        return None
+
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
