@@ -13,6 +13,7 @@ import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import ExportSignature
+from snn_deploy.export.neuron_folding import fold_neuron_constants
 from snn_deploy.export.quiet import third_party_notices_silenced
 from snn_deploy.formats.onnx_file import with_metadata
 
@@ -46,7 +47,8 @@ def build(
 
 
 def _optimize(model: "onnx_ir.Model") -> None:
-    """Fold constants, drop a convolution's or Gemm's all-zero bias (the exporter's translation
+    """Fold constants (and the terms of neuron updates that vanish, see
+    :mod:`snn_deploy.export.neuron_folding`), drop a convolution's or Gemm's all-zero bias (the exporter's translation
     of ``bias=None``, which onnxruntime rejects on ``Conv``), drop unused nodes, share equal
     initializers and subexpressions, and drop the exporter's per-node debugging metadata (torch
     stack traces and module paths: about 0.7 kB a node, 70% of an unrolled sequence's file).
@@ -63,6 +65,7 @@ def _optimize(model: "onnx_ir.Model") -> None:
     from onnxscript.rewriter.rules import common as rules
 
     onnxscript.optimizer.fold_constants(model)
+    fold_neuron_constants(model)
     zero_bias_rules = [
         rules.remove_optional_bias_from_conv_rule,
         rules.remove_optional_bias_from_conv_transpose_rule,
