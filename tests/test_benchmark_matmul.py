@@ -14,6 +14,7 @@ from snn_deploy.benchmarks.matmul import (
     event_product,
     format_sparse_table,
     matmul_floor_call,
+    onnxruntime_matmul_floor_call,
     w3_products,
 )
 
@@ -74,3 +75,17 @@ def test_the_sparse_table_says_where_the_event_driven_product_wins():
     assert "FAILED: RuntimeError: no" in lines[3]
     assert lines[-1] == "event-driven wins: recurrent 1x512 @ 512x512 at 0.10 (gather eager)"
     assert format_sparse_table(rows[:1]).splitlines()[-1] == "event-driven wins: nowhere"
+
+
+def test_the_onnxruntime_floor_computes_the_same_products():
+    torch.manual_seed(0)
+    model = snn_deploy.LIFRecurrent(6, 5)
+    x = bernoulli_spikes((4, 3, 6), 0.3, CPU, seed=1)
+    call = onnxruntime_matmul_floor_call(model, x)
+    assert call is not None
+    projected, chained = call()
+    torch.testing.assert_close(torch.from_numpy(projected), x.reshape(12, 6) @ model.input_weights.T.detach())
+    spikes = bernoulli_spikes((3, 5), 0.1, CPU)
+    # the T = 4 recurrent products are chained as a sum, so that none can be merged with another
+    torch.testing.assert_close(torch.from_numpy(chained), 4 * (spikes @ model.recurrent_weights.T.detach()))
+    assert onnxruntime_matmul_floor_call(model, x.to("meta")) is None

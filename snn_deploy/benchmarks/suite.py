@@ -60,6 +60,26 @@ def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds:
     )
 
 
+def _floor_result(
+    workload: Workload, name: str, call: Callable[[], object], device: torch.device, repeats: int
+) -> Result:
+    """The floor ``call`` timed like the workload: whole calls, or for a stream, one step per
+    call over as many calls as the stream has steps."""
+    if not workload.streaming:
+        return _from_timing(workload, name, measure(call, repeats=repeats, synchronize=_synchronize(device)))
+    timing = measure(call, repeats=workload.units, warmup=10, synchronize=_synchronize(device))
+    return Result(
+        workload.name,
+        name,
+        workload.description,
+        timing.median * 1e3,
+        timing.p99 * 1e3,
+        1 / timing.median,
+        "steps/s",
+        0.0,
+    )
+
+
 def _sequence_result(
     workload: Workload,
     name: str,
@@ -181,9 +201,10 @@ def run_suite(
             ]
             continue
         group: List[Result] = []
-        if workload.floor is not None:
-            floor = measure(workload.floor(model, x), repeats=repeats, synchronize=_synchronize(device))
-            group.append(_from_timing(workload, "floor", floor))
+        for floor_name, floor_call in workload.floors.items():
+            call = floor_call(model, x)
+            if call is not None:
+                group.append(_floor_result(workload, floor_name, call, device, repeats))
         example = x[:1] if workload.streaming else x
         with tempfile.TemporaryDirectory() as workdir, torch.inference_mode():
             for backend in backend_names:
@@ -203,12 +224,17 @@ def run_suite(
     return results
 
 
+def is_floor(result: Result) -> bool:
+    """A floor row (``floor``, ``floor torch``, ``floor onnxruntime``), not a backend's."""
+    return result.backend == "floor" or result.backend.startswith("floor ")
+
+
 def _with_ratios(group: List[Result]) -> List[Result]:
-    """Each result's time over eager's, the floor's and the fastest peer path's of the group
-    (one workload, one run); failed results take part in none."""
+    """Each result's time over eager's, the fastest floor's and the fastest peer path's of the
+    group (one workload, one run); failed results take part in none."""
     measured = [r for r in group if r.error is None]
     eager = next((r.median_ms for r in measured if r.backend == "eager"), None)
-    floor = next((r.median_ms for r in measured if r.backend == "floor"), None)
+    floor = min((r.median_ms for r in measured if is_floor(r)), default=None)
     best_peer = min((r.median_ms for r in measured if r.peer is not None), default=None)
     for result in measured:
         result.ratio_to_eager = result.median_ms / eager if eager else None

@@ -3,20 +3,25 @@
 Each workload builds a model with snn_deploy modules and its input, float32, time-major.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 import snn_deploy as snn
-from snn_deploy.benchmarks.matmul import matmul_floor_call
+from snn_deploy.benchmarks.matmul import matmul_floor_call, onnxruntime_matmul_floor_call
+from snn_deploy.benchmarks.step_floor import onnxruntime_step_floor_call, torch_step_floor_call
+
+FloorCall = Callable[[nn.Module, Tensor], Optional[Callable[[], object]]]
 
 
 @dataclass(frozen=True)
 class Workload:
     """``build(device) -> (model, input)``; ``units`` counts what one call processes (for rates);
-    ``floor(model, input)``, where the workload has one, returns the call timed as its floor."""
+    ``floors`` name the workload's floor calls: ``floor(model, input)`` returns the call timed as
+    that floor (``None`` where it does not apply, e.g. onnxruntime off the CPU); the fastest is the
+    workload's floor."""
 
     name: str
     description: str
@@ -25,7 +30,7 @@ class Workload:
     unit_name: str
     streaming: bool = False
     training: bool = False
-    floor: Optional[Callable[[nn.Module, Tensor], Callable[[], object]]] = None
+    floors: Dict[str, FloorCall] = field(default_factory=dict)
 
 
 def _bernoulli(shape: Tuple[int, ...], rate: float, device: torch.device) -> Tensor:
@@ -83,11 +88,26 @@ def workloads(quick: bool) -> Dict[str, Workload]:
             w1,
             t1 * b1 * n1,
             "neuron-steps",
-            floor=lambda _, x: floor_call(x),
+            floors={"floor": lambda _, x: floor_call(x)},
         ),
         "W2": Workload("W2", f"conv SNN T={t2} B={b2} 2x32x32", w2, b2, "samples"),
-        "W3": Workload("W3", f"recurrent LIF 256->512 T={t3} B={b3}", w3, b3, "samples", floor=matmul_floor_call),
-        "W4": Workload("W4", f"W2 streaming B=1, {steps4} steps", w4, steps4, "steps", streaming=True),
+        "W3": Workload(
+            "W3",
+            f"recurrent LIF 256->512 T={t3} B={b3}",
+            w3,
+            b3,
+            "samples",
+            floors={"floor torch": matmul_floor_call, "floor onnxruntime": onnxruntime_matmul_floor_call},
+        ),
+        "W4": Workload(
+            "W4",
+            f"W2 streaming B=1, {steps4} steps",
+            w4,
+            steps4,
+            "steps",
+            streaming=True,
+            floors={"floor torch": torch_step_floor_call, "floor onnxruntime": onnxruntime_step_floor_call},
+        ),
         "ON": Workload("ON", f"Linear({n_on})->LIF fwd+bwd B={b_on} T={t_on}", on, b_on, "samples", training=True),
     }
 
