@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, List
 
@@ -11,6 +12,7 @@ from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
 from snn_deploy.benchmarks.export_scaling import EXPORT_TABLE_HEADER, export_scaling, format_export_row
 from snn_deploy.benchmarks.load_time import LOAD_TABLE_HEADER, format_load_row, load_times
 from snn_deploy.benchmarks.matmul import event_driven_products, format_sparse_table
+from snn_deploy.benchmarks.ort_settings import default_thread_counts, format_settings_table, settings_table
 from snn_deploy.benchmarks.serving import print_serving_benchmark
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.benchmarks.workloads import workloads
@@ -75,6 +77,13 @@ def main(argv=None) -> int:
         _, w3_input = workloads(args.quick)["W3"].build(device)
         sparse = event_driven_products(w3_input.shape[0], w3_input.shape[1], device, args.repeats)
         print(format_sparse_table(sparse))
+    settings: List[Any] = []
+    if "W4" in names and device.type == "cpu":
+        print("\nW4 step artifact in onnxruntime, per graph optimization level and thread count (us per step)")
+        model, w4_input = workloads(args.quick)["W4"].build(device)
+        with tempfile.TemporaryDirectory() as workdir:
+            settings = settings_table(model.eval(), w4_input, Path(workdir), default_thread_counts())
+        print(format_settings_table(settings))
     serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
     exports: List[Any] = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
@@ -91,7 +100,7 @@ def main(argv=None) -> int:
         for load in load_times(megabytes, repeats=3 if args.quick else 9):
             print(format_load_row(load), flush=True)
             exports.append(load)
-    appended = [*results, *sparse, *serving, *exports]
+    appended = [*results, *sparse, *settings, *serving, *exports]
     append_results(appended, args.results, device, args.quick, allocator)
     print(f"\nappended {len(appended)} results to {args.results}")
     return 0
