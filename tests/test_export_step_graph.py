@@ -3,13 +3,15 @@ time axis is put on and taken off around every layer, and the values are the mod
 
 from collections import Counter
 
+import numpy as np
 import onnx
 import pytest
 import torch
 from torch import nn
 
 import snn_deploy as snn
-from snn_deploy import export
+from snn_deploy import export, runtime
+from snn_deploy.errors import ExportError
 from snn_deploy.export.boundary import Boundary, one_step_layers
 from snn_deploy.state import named_tensors
 
@@ -63,3 +65,53 @@ def test_the_step_graph_has_no_time_axis_nodes_and_validates(tmp_path, model):
     (crossing,) = [node for node in graph.node if node.op_type == "Greater"]
     constants = {tensor.name: onnx.numpy_helper.to_array(tensor) for tensor in graph.initializer}
     assert constants[crossing.input[1]] == 1.0  # v > v_th itself, not (v - v_th) > 0
+
+
+class ScaledLIF(snn.LIF):
+    """A user's subclass whose forward does more than loop the step."""
+
+    def forward(self, input_tensor, state=None):
+        output, state = super().forward(input_tensor, state)
+        return 2.0 * output, state
+
+
+def voltage_floor(module, args, output):
+    spikes, state = output
+    return spikes, type(state)(v=state.v.clamp(min=-0.05), i=state.i)
+
+
+def test_layers_with_hooks_or_their_own_forward_step_through_the_model_itself():
+    hooked = snn.SequentialState(snn.LIF(), snn.LI())
+    assert one_step_layers(hooked) is not None
+    handle = hooked[0].register_forward_hook(voltage_floor)
+    assert one_step_layers(hooked) is None
+    handle.remove()
+    assert one_step_layers(hooked) is not None
+    hooked.register_forward_pre_hook(lambda module, args: None)
+    assert one_step_layers(hooked) is None
+    assert one_step_layers(ScaledLIF()) is None
+    assert one_step_layers(snn.SequentialState(ScaledLIF(), snn.LI())) is None
+
+
+def test_a_step_artifact_keeps_what_a_hook_does_to_the_state(tmp_path):
+    torch.manual_seed(0)
+    network = snn.SequentialState(snn.LIF(), snn.LI()).eval()
+    network[0].register_forward_hook(voltage_floor)
+    path = tmp_path / "hooked_step.onnx"
+    export.to_onnx(network, torch.rand(2, 4), path, step=True)
+    x = torch.cat([-20 * torch.ones(30, 2, 4), 30 * torch.ones(15, 2, 4)])  # under the floor, then up
+    state, outputs, lowest = None, [], []
+    with torch.no_grad():
+        for x_t in x:
+            output, state = network(x_t[None], state)
+            outputs.append(output[0])
+            lowest.append(float(state[0].v.min()))
+    assert min(lowest) == pytest.approx(-0.05)  # the hook held the voltage up
+    artifact_output, artifact_state = runtime.load(path).run(x.numpy())
+    np.testing.assert_array_equal(artifact_output, torch.stack(outputs).numpy())
+    np.testing.assert_array_equal(artifact_state["0.v"], state[0].v.numpy())
+
+
+def test_a_layer_stepped_alone_checks_its_input_as_its_forward_does():
+    with pytest.raises(ExportError, match="LIFRecurrent: expected 6 input features in the last dimension, got 4"):
+        export.to_onnx(snn.LIFRecurrent(6, 5), torch.rand(2, 4), "unused.onnx", step=True)

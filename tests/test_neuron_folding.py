@@ -11,15 +11,22 @@ from onnx import TensorProto, helper
 from snn_deploy.export.neuron_folding import fold_neuron_constants
 
 
-def graph_of(nodes, constants, inputs=("a", "b", "s")):
-    """A model of ``nodes`` over float inputs a, b and a bool input s, with output ``y``."""
+def graph_of(nodes, constants, inputs=("a", "b", "s"), shapes=None):
+    """A model of ``nodes`` over float inputs a, b and a bool input s (each of shape ``[6]``
+    unless ``shapes`` says otherwise; constants are scalars unless given as ``(value, shape)``),
+    with output ``y``."""
     types = {"a": TensorProto.FLOAT, "b": TensorProto.FLOAT, "s": TensorProto.BOOL, "f": TensorProto.FLOAT}
+    shapes = shapes or {}
+    constants = {name: value if isinstance(value, tuple) else (value, []) for name, value in constants.items()}
     graph = helper.make_graph(
         nodes,
         "g",
-        [helper.make_tensor_value_info(name, types[name], [6]) for name in inputs],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [6])],
-        [helper.make_tensor(name, TensorProto.FLOAT, [], [value]) for name, value in constants.items()],
+        [helper.make_tensor_value_info(name, types[name], shapes.get(name, [6])) for name in inputs],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [
+            helper.make_tensor(name, TensorProto.FLOAT, shape, [value] * max(1, int(np.prod(shape))))
+            for name, (value, shape) in constants.items()
+        ],
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
 
@@ -86,6 +93,22 @@ def test_vanishing_terms_fold_away_with_the_same_values(nodes, remaining):
 )
 def test_terms_that_do_not_vanish_exactly_stay(nodes, constants, inputs):
     model = graph_of(nodes, constants, inputs)
+    rewritten = folded(model)
+    assert [node.op_type for node in rewritten.graph.node] == [node.op_type for node in model.graph.node]
+
+
+@pytest.mark.parametrize(
+    "nodes, constants, shapes",
+    [
+        (LEAK, {"zero": (0.0, [1, 1])}, {}),  # the zero broadcasts a and b up to (1, 6)
+        (RESET, {"zero": 0.0}, {"s": [2, 6]}),  # the spikes broadcast (1 - z) v up to (2, 6)
+    ],
+    ids=["leak-zero-adds-an-axis", "reset-spikes-add-an-axis"],
+)
+def test_terms_whose_broadcast_shapes_the_result_stay(nodes, constants, shapes):
+    model = graph_of(nodes, constants, shapes=shapes)
+    feeds = {**FEEDS, "s": np.resize(FEEDS["s"], shapes.get("s", [6]))}
+    assert run(model, feeds).ndim == 2
     rewritten = folded(model)
     assert [node.op_type for node in rewritten.graph.node] == [node.op_type for node in model.graph.node]
 

@@ -89,3 +89,12 @@ def test_threshold_crossing_passes_the_surrogate_gradient_to_v_and_the_threshold
         torch.testing.assert_close(v.grad, expected)
     else:
         torch.testing.assert_close(v_th.grad, -expected.sum())
+
+
+def test_threshold_crossing_spikes_take_the_promoted_dtype_of_voltage_and_threshold():
+    v = torch.tensor([0.5, 1.5])
+    per_neuron = torch.tensor([1.0, 1.0], dtype=torch.float64)
+    spikes = threshold_crossing(v, per_neuron, "super", ALPHA)
+    assert spikes.dtype == heaviside(v - per_neuron).dtype == torch.float64
+    assert spikes.tolist() == [0.0, 1.0]
+    assert threshold_crossing(v, 1.0, "super", ALPHA).dtype == torch.float32

@@ -23,7 +23,7 @@ from snn_deploy.errors import ExportError
 from snn_deploy.module.lift import Lift
 from snn_deploy.module.regularization import RegularizationCell
 from snn_deploy.module.sequential import SequentialState, is_stateful
-from snn_deploy.module.snn import NeuronCell, NeuronLayer
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
 from snn_deploy.state import named_leaves, named_tensors, rebuild
 
 KINDS = ("cell", "sequence", "encoder")
@@ -81,7 +81,17 @@ def _extra_call_arguments(model: nn.Module) -> List[str]:
     ]
 
 
+def _runs_its_own_forward(module: nn.Module) -> bool:
+    """True if calling ``module`` runs this package's ``forward`` and nothing else: no forward
+    hooks (its own or global) and no ``forward`` overridden by a subclass outside the package."""
+    hooked = module._forward_hooks or module._forward_pre_hooks
+    global_hooks = nn.modules.module._global_forward_hooks or nn.modules.module._global_forward_pre_hooks
+    return not hooked and not global_hooks and type(module).forward.__module__.startswith("snn_deploy.")
+
+
 def _has_one_step_form(module: nn.Module) -> bool:
+    if not _runs_its_own_forward(module):
+        return False
     return (isinstance(module, NeuronLayer) and hasattr(module, "step")) or (
         isinstance(module, Lift) and not module.is_stateful
     )
@@ -90,14 +100,21 @@ def _has_one_step_form(module: nn.Module) -> bool:
 def one_step_layers(model: nn.Module) -> Optional[List[nn.Module]]:
     """The layers of a sequence model that runs one step layer by layer, or ``None``: a neuron
     layer (its ``step(x_t, state)``, the update its ``forward`` loops over time), a stateless
-    :class:`Lift` (``y_t = f(x_t)``), or a :class:`SequentialState` of those."""
-    layers = list(model) if isinstance(model, SequentialState) else [model]
-    return layers if all(_has_one_step_form(layer) for layer in layers) else None
+    :class:`Lift` (``y_t = f(x_t)``), or a :class:`SequentialState` of those, each running this
+    package's own ``forward`` (no hooks, no overriding subclass: those run on a length-1 sequence)."""
+    if isinstance(model, SequentialState):
+        return list(model) if _runs_its_own_forward(model) and all(map(_has_one_step_form, model)) else None
+    return [model] if _has_one_step_form(model) else None
 
 
 def _layer_step(layer: nn.Module, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
+    """One step of a layer of :func:`one_step_layers`; a neuron layer's input and state are
+    checked as its ``forward`` checks them, with the same errors."""
     if isinstance(layer, Lift):
         return layer.lifted_module(input_tensor), None
+    checked = check_call(layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
+    if checked.dtype != input_tensor.dtype:  # bool spikes, as the layer's forward converts them
+        input_tensor = input_tensor.to(checked.dtype)
     return cast(Any, layer).step(input_tensor, state)
 
 

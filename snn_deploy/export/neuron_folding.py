@@ -27,8 +27,13 @@ def _add_of_negation(op: Any, zero: ir.Value, a: ir.Value, b: ir.Value) -> ir.Va
     return op.Add(op.Sub(zero, a), b)
 
 
+def _is_scalar_zero(value: ir.Value) -> bool:
+    """A rank-0 constant zero: it broadcasts into any shape, so dropping it keeps the shape."""
+    return is_singleton_value(value, 0.0, rtol=0.0, rank=0)
+
+
 def _is_zero(context: Any, zero: ir.Value, **_: Any) -> bool:
-    return is_singleton_value(zero, 0.0, rtol=0.0)
+    return _is_scalar_zero(zero)
 
 
 def _difference(op: Any, zero: ir.Value, a: ir.Value, b: ir.Value) -> ir.Value:
@@ -39,8 +44,11 @@ def _reset_term(op: Any, kept: ir.Value, v: ir.Value, spikes: ir.Value, zero: ir
     return op.Add(op.Mul(kept, v), op.Mul(op.Cast(spikes), zero))
 
 
-def _spikes_times_zero(context: Any, spikes: ir.Value, zero: ir.Value, **_: Any) -> bool:
-    return spikes.dtype == ir.DataType.BOOL and is_singleton_value(zero, 0.0, rtol=0.0)
+def _spikes_times_zero(context: Any, kept: ir.Value, v: ir.Value, spikes: ir.Value, zero: ir.Value) -> bool:
+    """Boolean spikes shaped as the voltage or its factor (so the dropped term adds no axis) times
+    a scalar zero."""
+    shaped_alike = spikes.shape is not None and spikes.shape in (v.shape, kept.shape)
+    return spikes.dtype == ir.DataType.BOOL and shaped_alike and _is_scalar_zero(zero)
 
 
 def _kept_voltage(op: Any, kept: ir.Value, v: ir.Value, spikes: ir.Value, zero: ir.Value) -> ir.Value:

@@ -96,7 +96,7 @@ def threshold_crossing(v: Tensor, v_th: Tensor, method: str, alpha: float) -> Te
     operation where the difference takes two; the spikes are the same, since for floats (with
     gradual underflow) :math:`v - v_{\text{th}} > 0` exactly when :math:`v > v_{\text{th}}`."""
     if method == "heaviside" or not (v.requires_grad or (isinstance(v_th, Tensor) and v_th.requires_grad)):
-        return torch.gt(v, v_th).to(v.dtype)
+        return torch.gt(v, v_th).to(torch.result_type(v, v_th))
     return threshold(v - v_th, method, alpha)
 
 
