@@ -94,9 +94,12 @@ def threshold_crossing(v: Tensor, v_th: Tensor, method: str, alpha: float) -> Te
     r"""Spike :math:`z = H(v - v_{\text{th}})` with the surrogate gradient of ``method`` (see
     :func:`threshold`). Without a gradient it is the comparison :math:`[v > v_{\text{th}}]`, one
     operation where the difference takes two; the spikes are the same, since for floats (with
-    gradual underflow) :math:`v - v_{\text{th}} > 0` exactly when :math:`v > v_{\text{th}}`."""
-    if method == "heaviside" or not (v.requires_grad or (isinstance(v_th, Tensor) and v_th.requires_grad)):
-        return torch.gt(v, v_th).to(torch.result_type(v, v_th))
+    gradual underflow) :math:`v - v_{\text{th}} > 0` exactly when :math:`v > v_{\text{th}}`.
+    A threshold of another dtype than ``v`` takes the difference, whose dtype the spikes keep."""
+    mixed = isinstance(v_th, Tensor) and v_th.dtype != v.dtype
+    needs_gradient = v.requires_grad or (isinstance(v_th, Tensor) and v_th.requires_grad)
+    if not mixed and (method == "heaviside" or not needs_gradient):
+        return torch.gt(v, v_th).to(v.dtype)
     return threshold(v - v_th, method, alpha)
 
 
