@@ -11,7 +11,7 @@ from torch import Tensor, nn
 
 import snn_deploy as snn
 from snn_deploy.benchmarks.matmul import matmul_floor_call, onnxruntime_matmul_floor_call
-from snn_deploy.benchmarks.step_floor import onnxruntime_step_floor_call, torch_step_floor_call
+from snn_deploy.benchmarks.stateless_floor import onnxruntime_layers_floor_call, torch_layers_floor_call
 
 FloorCall = Callable[[nn.Module, Tensor], Optional[Callable[[], object]]]
 
@@ -90,7 +90,17 @@ def workloads(quick: bool) -> Dict[str, Workload]:
             "neuron-steps",
             floors={"floor": lambda _, x: floor_call(x)},
         ),
-        "W2": Workload("W2", f"conv SNN T={t2} B={b2} 2x32x32", w2, b2, "samples"),
+        "W2": Workload(
+            "W2",
+            f"conv SNN T={t2} B={b2} 2x32x32",
+            w2,
+            b2,
+            "samples",
+            floors={
+                "floor torch": lambda model, x: torch_layers_floor_call(model, x.flatten(0, 1)),
+                "floor onnxruntime": lambda model, x: onnxruntime_layers_floor_call(model, x.flatten(0, 1)),
+            },
+        ),
         "W3": Workload(
             "W3",
             f"recurrent LIF 256->512 T={t3} B={b3}",
@@ -106,7 +116,10 @@ def workloads(quick: bool) -> Dict[str, Workload]:
             steps4,
             "steps",
             streaming=True,
-            floors={"floor torch": torch_step_floor_call, "floor onnxruntime": onnxruntime_step_floor_call},
+            floors={
+                "floor torch": lambda model, x: torch_layers_floor_call(model, x[0]),
+                "floor onnxruntime": lambda model, x: onnxruntime_layers_floor_call(model, x[0]),
+            },
         ),
         "ON": Workload("ON", f"Linear({n_on})->LIF fwd+bwd B={b_on} T={t_on}", on, b_on, "samples", training=True),
     }
