@@ -170,3 +170,15 @@ def test_a_failing_run_raises_input_error_and_keeps_the_state(step_path: str, tm
         np.testing.assert_array_equal(stream.state[path], value, err_msg=path)
     for x_t in x[3:]:
         np.testing.assert_array_equal(stream.step(x_t), reference.step(x_t))
+
+
+def test_the_carried_path_also_hands_out_copies_of_its_state(artifacts: Artifacts):
+    torchscript = runtime.load(artifacts.path("torchscript", "step"), trusted=True)
+    stream = torchscript.stream(batch_size=2)
+    port = torchscript.step_port
+    stream.step(np.ones([2 if size is None else size for size in port.shape], np.float32))
+    path = torchscript.state_paths[0]
+    before = torch.as_tensor(stream.state[path]).clone()
+    handed_out = stream.state[path]  # a torch tensor: the torch backend's own arrays
+    handed_out[...] = 7.0  # the caller's copy: the stream's state is not touched
+    assert torch.equal(torch.as_tensor(stream.state[path]), before) and not torch.all(before == 7.0)

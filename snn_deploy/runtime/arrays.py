@@ -46,3 +46,8 @@ def stack(values: Sequence[Any]) -> Any:
     if is_torch(values[0]):
         return sys.modules["torch"].stack(list(values))
     return np.stack(values)
+
+
+def copy_of(value: Any) -> Any:
+    """A copy that shares no memory with ``value``, numpy or torch alike."""
+    return value.clone() if is_torch(value) else np.array(value, copy=True)

@@ -4,7 +4,7 @@ import threading
 from typing import Any, List, Optional, Protocol, Tuple
 
 from snn_deploy.errors import InputError
-from snn_deploy.runtime.arrays import is_torch
+from snn_deploy.runtime.arrays import copy_of, is_torch
 from snn_deploy.runtime.checks import check_array
 from snn_deploy.runtime.signature import Port, Signature
 from snn_deploy.runtime.state import State
@@ -51,7 +51,7 @@ class CarriedState:
         self._values = values
 
     def values(self) -> List[Any]:
-        return list(self._values)
+        return [copy_of(value) for value in self._values]
 
     def step(self, x_t: Any, batch: Optional[int]) -> Any:
         output, self._values = self._session.step_native(x_t, self._values, batch)
@@ -85,7 +85,8 @@ class Stream:
 
     @property
     def state(self) -> State:
-        """The current state, ``{path: array}``; the arrays are not changed by later steps."""
+        """The current state, ``{path: array}``: copies, which later steps do not change and whose
+        changes do not reach the stream."""
         with self._lock:
             values = self._held.values()
         return State(dict(zip(self._session.state_paths, values)), self._session.signature.model_key)
