@@ -47,14 +47,17 @@ def _synchronize(device: torch.device):
     return torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
 
-def _from_timing(workload: Workload, name: str, timing: Timing, prepare_seconds: float = 0.0) -> Result:
+def _from_timing(
+    workload: Workload, name: str, timing: Timing, prepare_seconds: float = 0.0, units: Optional[int] = None
+) -> Result:
+    """``timing`` as a result; the rate counts ``units`` per call (the workload's by default)."""
     return Result(
         workload.name,
         name,
         workload.description,
         timing.median * 1e3,
         timing.p99 * 1e3,
-        workload.units / timing.median,
+        (workload.units if units is None else units) / timing.median,
         f"{workload.unit_name}/s",
         prepare_seconds,
     )
@@ -68,16 +71,7 @@ def _floor_result(
     if not workload.streaming:
         return _from_timing(workload, name, measure(call, repeats=repeats, synchronize=_synchronize(device)))
     timing = measure(call, repeats=workload.units, warmup=10, synchronize=_synchronize(device))
-    return Result(
-        workload.name,
-        name,
-        workload.description,
-        timing.median * 1e3,
-        timing.p99 * 1e3,
-        1 / timing.median,
-        "steps/s",
-        0.0,
-    )
+    return _from_timing(workload, name, timing, units=1)
 
 
 def _sequence_result(
