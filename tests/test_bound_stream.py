@@ -62,7 +62,12 @@ def carried_run(session: runtime.Session, x: np.ndarray):
 def test_the_state_is_bound_only_for_a_cpu_onnx_step_artifact(session: runtime.Session, artifacts: Artifacts):
     assert session.bind_state(BATCH) is not None
     sequence = runtime.load(artifacts.path("onnx", "sequence"), step_artifact=artifacts.path("onnx", "step"))
-    assert sequence.bind_state(BATCH) is None
+    assert sequence.bind_state(BATCH) is not None  # its steps run in the step companion
+    assert runtime.load(artifacts.path("onnx", "sequence")).bind_state(BATCH) is None
+    mixed = runtime.load(
+        artifacts.path("torchscript", "sequence"), step_artifact=artifacts.path("onnx", "step"), trusted=True
+    )
+    assert mixed.bind_state(BATCH) is None
     assert runtime.load(artifacts.path("torchscript", "step"), trusted=True).bind_state(BATCH) is None
 
 
@@ -182,3 +187,19 @@ def test_the_carried_path_also_hands_out_copies_of_its_state(artifacts: Artifact
     handed_out = stream.state[path]  # a torch tensor: the torch backend's own arrays
     handed_out[...] = 7.0  # the caller's copy: the stream's state is not touched
     assert torch.equal(torch.as_tensor(stream.state[path]), before) and not torch.all(before == 7.0)
+
+
+def test_a_sequence_sessions_stream_binds_its_step_companion(step_path: str, tmp_path):
+    sequence_path = tmp_path / "conv_sequence.onnx"
+    x = step_inputs()
+    to_onnx(conv_model(), torch.from_numpy(x[:4]), sequence_path)
+    paired = runtime.load(sequence_path, step_artifact=step_path, threads=1)
+    stream = paired.stream(batch_size=BATCH)
+    outputs = np.stack([stream.step(x_t) for x_t in x])
+    step_only, step_state = runtime.load(step_path, threads=1).run(x)
+    np.testing.assert_array_equal(outputs, step_only)
+    for path in STATE_PATHS:
+        np.testing.assert_array_equal(stream.state[path], step_state[path], err_msg=path)
+    whole, _ = paired.run(x)  # chunks of T=4 through the sequence artifact
+    np.testing.assert_allclose(outputs, whole, rtol=1e-5, atol=1e-5)
+    assert np.abs(outputs).sum() > 0

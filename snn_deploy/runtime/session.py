@@ -123,9 +123,15 @@ class Session:
         return self._step(x_t, values, batch)
 
     def bind_state(self, batch_size: int) -> Optional[StepState]:
-        """A stream's state bound in place between steps where the backend can (a step artifact in
-        onnxruntime on CPU), else ``None`` (the state is carried through :meth:`step_native`)."""
-        return self._backend.bind_state(batch_size) if self.mode == "step" else None
+        """A stream's state bound in place between steps where the backend that runs the steps
+        can (a step artifact in onnxruntime on CPU, opened alone or as the step companion of an
+        ONNX sequence artifact), else ``None`` (the state is carried through :meth:`step_native`)."""
+        if self.mode == "step":
+            return self._backend.bind_state(batch_size)
+        companion = self._step_session
+        if companion is None or self.time_steps == 1 or (self.format, companion.format) != ("onnx", "onnx"):
+            return None
+        return companion.bind_state(batch_size)
 
     # ---- running
 
