@@ -1,6 +1,13 @@
 """Typed errors of export, validation and runtime. Importing this module does not import torch."""
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of ``error``'s message, or its type's name if it has none: what an error
+    of snn_deploy quotes of a third-party error (torch, onnxruntime), without its traceback text."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
 class SnnDeployError(Exception):
     """Base class of every error raised on purpose by snn_deploy."""
 

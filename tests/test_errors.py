@@ -93,3 +93,11 @@ def test_scripted_container_refuses_a_state():
     _, state = model(torch.zeros(2, 1, 3))
     with pytest.raises(Exception, match="a scripted SequentialState starts from the initial state only"):
         model(torch.zeros(2, 1, 3), state)
+
+
+def test_first_line_quotes_only_the_first_line_of_a_third_party_error():
+    from snn_deploy.errors import first_line
+
+    assert first_line(RuntimeError("  shapes differ\n  at node 12\n")) == "shapes differ"
+    assert first_line(ValueError("")) == "ValueError"
+    assert first_line(KeyError("name")) == "'name'"

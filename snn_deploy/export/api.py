@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from snn_deploy import formats
-from snn_deploy.errors import ArtifactError, ExportError
+from snn_deploy.errors import ArtifactError, ExportError, first_line
 from snn_deploy.export import onnx_format, pt2_format, torchscript_format
 from snn_deploy.export.compare import summary
 from snn_deploy.export.describe import ExportSignature, describe
@@ -71,8 +71,9 @@ def _exported_program(signature: ExportSignature) -> torch.export.ExportedProgra
     try:
         return torch.export.export(signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes())
     except Exception as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ExportError(f"torch.export failed for {type(signature.boundary.model).__name__}: {message}") from None
+        raise ExportError(
+            f"torch.export failed for {type(signature.boundary.model).__name__}: {first_line(error)}"
+        ) from None
 
 
 def _export(

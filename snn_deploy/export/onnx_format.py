@@ -48,10 +48,11 @@ def build(
 
 def _optimize(model: "onnx_ir.Model") -> None:
     """Fold constants (and the terms of neuron updates that vanish, see
-    :mod:`snn_deploy.export.neuron_folding`), drop a convolution's or Gemm's all-zero bias (the exporter's translation
-    of ``bias=None``, which onnxruntime rejects on ``Conv``), drop unused nodes, share equal
-    initializers and subexpressions, and drop the exporter's per-node debugging metadata (torch
-    stack traces and module paths: about 0.7 kB a node, 70% of an unrolled sequence's file).
+    :mod:`snn_deploy.export.neuron_folding`), drop a convolution's or Gemm's all-zero bias (the
+    exporter's translation of ``bias=None``, which onnxruntime rejects on ``Conv``), drop unused
+    nodes, share equal initializers and subexpressions, and drop the exporter's per-node debugging
+    metadata (torch stack traces and module paths: about 0.7 kB a node, 70% of an unrolled
+    sequence's file).
 
     These passes take time linear in the graph. The exporter's default optimizer adds ~40 pattern
     rewrites whose cost grows faster than the unrolled time loop (2-core CPU, a recurrent SNN:

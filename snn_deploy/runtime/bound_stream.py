@@ -3,17 +3,18 @@
 Two sets of state buffers, A and B, are bound once in two ``IOBinding``s: one reads A and writes
 B, the other reads B and writes A; each step runs one and flips to the other, only once the run
 succeeded. A kernel may write a bound output while later kernels of the same run still read the
-graph's inputs, so a state is never read from and written to one buffer. On CPU ``OrtValue.ortvalue_from_numpy`` wraps the array's memory without
-a copy, so the bindings stay valid across runs: a step copies ``x_t`` into the bound input array,
-runs, and returns a copy of the bound output array (copying the small output measured faster than
-binding a fresh output each step).
+graph's inputs, so a state is never read from and written to one buffer. On CPU
+``OrtValue.ortvalue_from_numpy`` wraps the array's memory without a copy, so the bindings stay
+valid across runs: a step copies ``x_t`` into the bound input array, runs, and returns a copy of
+the bound output array (copying the small output measured faster than binding a fresh output
+each step).
 """
 
 from typing import Any, List, Optional
 
 import numpy as np
 
-from snn_deploy.errors import InputError
+from snn_deploy.errors import InputError, first_line
 from snn_deploy.runtime.signature import Port, Signature
 
 _ALIGNMENT = 64
@@ -31,8 +32,7 @@ def _buffer(port: Port, batch_size: int) -> np.ndarray:
 
 def refusal(path: str, error: Exception) -> InputError:
     """The :class:`InputError` for an input onnxruntime refused (the first line of its message)."""
-    lines = str(error).strip().splitlines()
-    return InputError(f"{path}: onnxruntime refused the input: {lines[0] if lines else type(error).__name__}")
+    return InputError(f"{path}: onnxruntime refused the input: {first_line(error)}")
 
 
 class BoundState:

@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
-from snn_deploy.errors import ArtifactError, DeviceError
+from snn_deploy.errors import ArtifactError, DeviceError, first_line
 from snn_deploy.formats import ArtifactFile
 from snn_deploy.runtime import signature as signatures
 from snn_deploy.runtime.arrays import is_torch, to_numpy
@@ -32,11 +32,6 @@ _ONNX_TYPES = {
 def _port(node: Any) -> Port:
     shape = tuple(size if isinstance(size, int) else None for size in node.shape)
     return Port(node.name, shape, _ONNX_TYPES.get(node.type, node.type))
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
 
 
 class OnnxBackend:
@@ -67,7 +62,7 @@ class OnnxBackend:
         except Exception as error:
             raise ArtifactError(
                 f"{path}: not an artifact onnxruntime can load (a truncated or corrupted file, or not a "
-                f"model at all): {_first_line(error)}"
+                f"model at all): {first_line(error)}"
             ) from None
         if self._device_type == "cuda" and self.session.get_providers()[0] != "CUDAExecutionProvider":
             raise DeviceError(f"{path}: onnxruntime could not place the model on {device}")

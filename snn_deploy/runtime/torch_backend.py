@@ -10,7 +10,7 @@ from typing import Any, Callable, List, Optional
 import numpy as np
 import torch
 
-from snn_deploy.errors import ArtifactError, DeviceError, InputError, UntrustedArtifactError
+from snn_deploy.errors import ArtifactError, DeviceError, InputError, UntrustedArtifactError, first_line
 from snn_deploy.formats import AOTI, PT2, TORCHSCRIPT, ArtifactFile, trust_message
 from snn_deploy.runtime import signature as signatures
 from snn_deploy.runtime.devices import check_torch_device
@@ -48,7 +48,7 @@ class TorchBackend:
             producer = artifact.manifest.producer
             raise ArtifactError(
                 f"{artifact.path}: torch {torch.__version__} cannot load this {artifact.kind} artifact "
-                f"(written by {producer}); it may be truncated or corrupted: {_first_line(error)}"
+                f"(written by {producer}); it may be truncated or corrupted: {first_line(error)}"
             ) from None
 
     def _load_torchscript(self, path: str) -> Callable:
@@ -80,14 +80,9 @@ class TorchBackend:
             with torch.inference_mode():
                 outputs = self._call(*feeds)
         except Exception as error:
-            raise InputError(f"{self.path}: torch refused the input: {_first_line(error)}") from None
+            raise InputError(f"{self.path}: torch refused the input: {first_line(error)}") from None
         return list(outputs) if isinstance(outputs, (tuple, list)) else [outputs]
 
     def bind_state(self, batch_size: int) -> None:
         """None: a stream of a torch artifact carries its state through :meth:`run`."""
         return None
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
