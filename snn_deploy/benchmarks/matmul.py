@@ -21,6 +21,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.benchmarks.ort_session import onnxruntime_session
 from snn_deploy.benchmarks.timing import measure
 
 SPIKE_RATES = (0.10, 0.15)
@@ -62,7 +63,6 @@ def onnxruntime_matmul_floor_call(model: nn.Module, x: Tensor) -> Optional[Calla
     epilogue). ``None`` off the CPU."""
     if x.device.type != "cpu":
         return None
-    import onnxruntime
     from onnx import TensorProto, helper, numpy_helper
 
     input_weights = model.get_parameter("input_weights").detach().numpy()
@@ -93,9 +93,7 @@ def onnxruntime_matmul_floor_call(model: nn.Module, x: Tensor) -> Optional[Calla
         ],
     )
     model_proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    session = onnxruntime.InferenceSession(model_proto.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    session = onnxruntime_session(model_proto.SerializeToString())
     feeds = {
         "x": x.reshape(steps * batch, -1).numpy(),
         "spikes": bernoulli_spikes((batch, hidden), SPIKE_RATES[0], x.device).numpy(),

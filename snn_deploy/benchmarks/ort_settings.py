@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.benchmarks.ort_session import carried_step, onnxruntime_session
 from snn_deploy.export import to_onnx
 
 LEVELS = ("basic", "extended", "all")
@@ -36,22 +37,11 @@ class SettingResult:
 def carried_stepper(path: Path, level: str, threads: int) -> Callable[[np.ndarray], Any]:
     """A step function over an onnxruntime session of ``path`` at ``level`` and ``threads``,
     its state carried from step to step (starting from zeros)."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel, f"ORT_ENABLE_{level.upper()}")
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    ports = session.get_inputs()
-    names = [port.name for port in ports]
-    state = [np.zeros([1 if isinstance(size, str) else size for size in port.shape], np.float32) for port in ports[1:]]
-
-    def step(x_t: np.ndarray) -> Any:
-        output, *state[:] = session.run(None, dict(zip(names, [x_t, *state])))
-        return output
-
-    return step
+    session = onnxruntime_session(str(path), threads=threads, level=level)
+    ports = session.get_inputs()[1:]
+    return carried_step(
+        session, [np.zeros([1 if isinstance(size, str) else size for size in port.shape], np.float32) for port in ports]
+    )
 
 
 def settings_table(

@@ -18,7 +18,7 @@ goes into the runner's ``details``. onnxruntime runs on the CPU with as many thr
 
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -26,6 +26,7 @@ from torch import Tensor, nn
 from torch.utils import _pytree as pytree
 
 from snn_deploy.benchmarks.backends import Runner, StepFunction
+from snn_deploy.benchmarks.ort_session import carried_step, onnxruntime_session
 
 
 class StepModule(nn.Module):
@@ -104,17 +105,6 @@ def export_onnx(module: nn.Module, inputs: Tuple[Tensor, ...], path: Path) -> st
     raise RuntimeError("torch.onnx.export failed; " + "; ".join(failures))
 
 
-def _session(path: Path, device: torch.device) -> Any:
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    providers = ["CPUExecutionProvider"]
-    if device.type == "cuda" and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
-        providers.insert(0, "CUDAExecutionProvider")
-    return onnxruntime.InferenceSession(str(path), options, providers=providers)
-
-
 def _numpy(tensor: Tensor) -> np.ndarray:
     return tensor.detach().cpu().numpy()
 
@@ -128,7 +118,7 @@ def onnx_path(module: nn.Module, example: Tensor, workdir: Path, device: torch.d
     inputs = _example_inputs(module, example)
     with torch.no_grad():
         exporter = export_onnx(module, inputs, path)
-    session = _session(path, device)
+    session = onnxruntime_session(str(path), device)
     seconds = time.perf_counter() - start
     names = [node.name for node in session.get_inputs()]
     if len(names) != len(inputs):
@@ -144,13 +134,7 @@ def onnx_path(module: nn.Module, example: Tensor, workdir: Path, device: torch.d
         )
 
     def start_stream(batch: int) -> StepFunction:
-        state = [_numpy(tensor) for tensor in module.rest_state(example[0])]
-
-        def step(x_t: np.ndarray) -> np.ndarray:
-            output, *state[:] = session.run(None, dict(zip(names, [x_t, *state])))
-            return output
-
-        return step
+        return carried_step(session, [_numpy(tensor) for tensor in module.rest_state(example[0])])
 
     return Runner(run=None, stream=start_stream, prepare_seconds=seconds, to_input=_numpy, details=details)
 

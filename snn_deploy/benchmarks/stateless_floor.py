@@ -11,6 +11,7 @@ from typing import Callable, Optional
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.benchmarks.ort_session import onnxruntime_session
 from snn_deploy.export.quiet import third_party_notices_silenced
 from snn_deploy.module.lift import Lift
 
@@ -37,17 +38,11 @@ def onnxruntime_layers_floor_call(model: nn.Module, inputs: Tensor) -> Optional[
     batch) in onnxruntime (CPU, as many threads as torch); ``None`` off the CPU."""
     if inputs.device.type != "cpu":
         return None
-    import onnxruntime
-
     layers = stateless_layers(model).eval()
     with torch.no_grad(), contextlib.redirect_stdout(io.StringIO()), third_party_notices_silenced():
         program = torch.onnx.export(layers, (inputs,), dynamo=True, input_names=["x"], verbose=False)
     if program is None:
         raise RuntimeError("torch.onnx.export returned no program for the stateless layers")
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    session = onnxruntime.InferenceSession(
-        program.model_proto.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+    session = onnxruntime_session(program.model_proto.SerializeToString())
     feeds = {"x": inputs.numpy()}
     return lambda: session.run(None, feeds)
