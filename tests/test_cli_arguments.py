@@ -36,3 +36,18 @@ def test_a_count_below_one_is_a_usage_error_before_anything_runs(argv, option, v
     error = capsys.readouterr().err
     assert f"error: argument {option}: expected a positive integer, got {value!r}" in error
     assert "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "argv, option",
+    [(["--repeats", "0"], "--repeats"), (["--budget", "0"], "--budget"), (["--repeats", "-2"], "--repeats")],
+)
+def test_the_benchs_counts_below_one_are_usage_errors(argv, option, capsys):
+    from snn_deploy.benchmarks import gpu_check
+    from snn_deploy.benchmarks.__main__ import main as bench_main
+
+    command = gpu_check.main if option == "--budget" else bench_main
+    with pytest.raises(SystemExit) as exit_info:
+        command(argv)
+    assert exit_info.value.code == 2
+    assert f"error: argument {option}: expected a positive integer, got {argv[1]!r}" in capsys.readouterr().err
