@@ -16,14 +16,25 @@ import pytest
 import torch
 
 from snn_deploy.benchmarks import gpu_check
-from snn_deploy.benchmarks.gpu_check_parts import Part, _bench_outcome, _tests_outcome, cuda_test_files, cuda_tests_part
+from snn_deploy.benchmarks.backends import BACKENDS, SLOW_BACKENDS
+from snn_deploy.benchmarks.gpu_check_parts import (
+    SLOW_GROUPS,
+    TRAINING_WORKLOADS,
+    Part,
+    _bench_outcome,
+    _tests_outcome,
+    bench_parts,
+    cuda_test_files,
+    cuda_tests_part,
+)
 from snn_deploy.benchmarks.gpu_probe import cuda_facts
-from snn_deploy.benchmarks.suite import Result, append_results
+from snn_deploy.benchmarks.suite import TRAINING_BACKENDS, Result, append_results
+from snn_deploy.benchmarks.workloads import workloads
 
 ROOT = Path(__file__).resolve().parents[1]
 # Spelled in two pieces: this file must not look like a CUDA test file to the check's selection.
 IS_AVAILABLE = "cuda.is_" + "available()"
-BENCH_PARTS = ["bench W1", "bench ON"]
+BENCH_PARTS = ["bench W1", "bench ON", "bench W1 artifacts"]
 
 
 def run_check(out: Path, *options: str) -> subprocess.CompletedProcess:
@@ -44,7 +55,8 @@ def test_without_a_gpu_every_part_is_skipped_with_the_reason(tmp_path):
     assert report["environment"]["cuda"]["available"] is False
     names = [part["name"] for part in report["parts"]]
     assert names == ["cuda tests", *[f"bench {w}" for w in ("W1", "W2", "W4", "ON")]] + [
-        f"bench {w} compile" for w in ("W1", "W2", "W4", "ON")
+        *[f"bench {w} {group}" for group in ("compile", "artifacts") for w in ("W1", "W2", "W4")],
+        "bench ON compile",
     ]
     for part in report["parts"]:
         assert part["status"] == "skipped"
@@ -73,8 +85,9 @@ def test_dry_run_measures_the_bench_rows_on_the_cpu_and_runs_the_selected_tests(
     assert "tests.test_generic_modules::test_runs_on_cuda_and_matches_cpu" in ids
     assert "tests.test_runtime_serving::test_onnx_on_cuda_with_io_binding" in ids
 
-    w1 = parts["bench W1"]
-    assert w1["status"] == "passed" and 0 < w1["seconds"] <= w1["limit_s"] == 70
+    assert [row["backend"] for row in parts["bench W1"]["rows"]] == ["floor", "eager"]
+    w1 = parts["bench W1 artifacts"]
+    assert w1["status"] == "passed" and 0 < w1["seconds"] <= w1["limit_s"] == 90
     rows = {row["backend"]: row for row in w1["rows"]}
     assert set(rows) == {"floor", "eager", "torchscript-artifact"}
     for row in rows.values():
@@ -87,7 +100,7 @@ def test_dry_run_measures_the_bench_rows_on_the_cpu_and_runs_the_selected_tests(
     assert parts["bench ON"]["status"] == "skipped" and parts["bench ON"]["rows"] == []
 
     summary = (tmp_path / "gpu-check.md").read_text()
-    assert f"| bench W1 | W1 | eager | {rows['eager']['median_ms']:.3f} |" in summary
+    assert f"| bench W1 artifacts | W1 | eager | {rows['eager']['median_ms']:.3f} |" in summary
     assert "- skipped" in summary and "CUDA is not available" in summary
     log = (tmp_path / "gpu-check.log").read_text()
     assert "===== bench W1:" in log and "===== exit 0" in log
@@ -106,6 +119,28 @@ def is_running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def test_the_bench_is_split_so_that_compiling_and_exporting_have_their_own_limits():
+    backends = ["eager", "torchscript", "torchscript-artifact", "pt2", "compile"]
+    parts = bench_parts(["W4", "ON"], backends, "cuda", False, 5, Path("/tmp"))
+    chosen = {part.name: part.command[part.command.index("--backends") + 1] for part in parts}
+    assert chosen == {
+        "bench W4": "eager,torchscript",
+        "bench ON": "eager,torchscript",  # the bench runs a training workload's eager alone
+        "bench W4 compile": "eager,compile",
+        "bench W4 artifacts": "eager,torchscript-artifact,pt2",
+        "bench ON compile": "eager,compile",
+    }
+    assert list(chosen)[-1] == "bench ON compile"
+    assert [part.limit_s for part in parts] == [45.0, 45.0, 90.0, 90.0, 90.0]
+    assert [p.name for p in bench_parts(["W1"], ["compile"], "cuda", False, 5, Path("/tmp"))] == ["bench W1 compile"]
+
+
+def test_the_checks_backend_groups_and_training_workloads_are_the_benchs():
+    assert {b for group in SLOW_GROUPS.values() for b in group} <= {*BACKENDS, *SLOW_BACKENDS}
+    assert {w.name for w in workloads(quick=True).values() if w.training} == set(TRAINING_WORKLOADS)
+    assert set(TRAINING_BACKENDS) == {"eager", *SLOW_GROUPS["compile"]}
 
 
 def test_a_part_past_its_limit_is_stopped_with_the_processes_it_started(tmp_path):

@@ -4,9 +4,10 @@ tests or bench rows).
 
 - ``cuda tests``: pytest on the test files that ask ``cuda.is_available()``, their tests whose
   names say CUDA (``-k cuda``); outcomes from pytest's JUnit XML.
-- ``bench W``: ``python -m snn_deploy.benchmarks`` on workload ``W`` and the backends other than
-  compile; then ``bench W compile``: eager and compile again, since compiling is what may run
-  long, and its ratio to eager holds only within its own run.
+- ``bench W``: ``python -m snn_deploy.benchmarks`` on workload ``W`` and its quick backends
+  (eager, TorchScript); then ``bench W compile`` and ``bench W artifacts``: compiling and
+  exporting (an unrolled sequence of T steps) are what may run long, so each has its own part
+  and limit, beside eager again, since a ratio to eager holds only within its own run.
 
 Statuses: ``passed``, ``failed``, ``skipped`` (with the reason), and ``timeout`` (set by the
 runner when a part reaches its limit).
@@ -24,9 +25,10 @@ from typing import Any, Callable, Dict, List, Optional
 Outcome = Dict[str, Any]
 
 TESTS_LIMIT_S = 120.0
-BENCH_LIMITS_S = {"W1": 70.0, "W2": 60.0, "W4": 60.0, "ON": 45.0}  # others: DEFAULT_BENCH_LIMIT_S
-DEFAULT_BENCH_LIMIT_S = 60.0
-COMPILE_LIMIT_S = 90.0
+# The bench's backends that may run long, by part; the others are the workload's quick part.
+SLOW_GROUPS = {"compile": ("compile",), "artifacts": ("torchscript-artifact", "pt2", "onnxruntime", "aoti")}
+LIMITS_S = {"quick": 45.0, "compile": 90.0, "artifacts": 90.0}
+TRAINING_WORKLOADS = ("ON",)  # workloads.py's training workloads: eager and compile only
 CUDA_GATE = re.compile(r"\bcuda\.is_available\(")
 
 
@@ -136,23 +138,35 @@ def bench_part(
     )
 
 
+def group_backends(backends: List[str], group: str) -> List[str]:
+    """What a part of ``group`` runs of ``backends``: the quick part those in no slow group; a
+    slow group's part its own (beside eager, when asked), or nothing."""
+    if group == "quick":
+        return [b for b in backends if not any(b in slow for slow in SLOW_GROUPS.values())]
+    own = [b for b in backends if b in SLOW_GROUPS[group]]
+    return (["eager"] if own and "eager" in backends else []) + own
+
+
 def bench_parts(
     workloads: List[str], backends: List[str], device: str, quick: bool, repeats: int, workdir: Path
 ) -> List[Part]:
-    """One part per workload on the backends other than compile, then (if asked) one per
-    workload on eager and compile."""
-    others = [backend for backend in backends if backend != "compile"]
-    parts = [
+    """The bench's parts, quick rows first: each workload on its quick backends; then compile,
+    then the artifact backends of every workload but the training ones; last the training
+    workloads' compile, the likeliest to run past its limit."""
+    measured = [w for w in workloads if w not in TRAINING_WORKLOADS]
+    order = [(w, "quick") for w in workloads] + [(w, group) for group in SLOW_GROUPS for w in measured]
+    order += [(w, "compile") for w in workloads if w in TRAINING_WORKLOADS]
+    return [
         bench_part(
-            f"bench {w}", w, others, device, quick, repeats, workdir, BENCH_LIMITS_S.get(w, DEFAULT_BENCH_LIMIT_S)
+            f"bench {w}" + ("" if group == "quick" else f" {group}"),
+            w,
+            chosen,
+            device,
+            quick,
+            repeats,
+            workdir,
+            LIMITS_S[group],
         )
-        for w in workloads
-        if others
+        for w, group in order
+        if (chosen := group_backends(backends, group))
     ]
-    if "compile" in backends:
-        compiled = ["eager", "compile"] if "eager" in backends else ["compile"]
-        parts += [
-            bench_part(f"bench {w} compile", w, compiled, device, quick, repeats, workdir, COMPILE_LIMIT_S)
-            for w in workloads
-        ]
-    return parts
