@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test test-fast lint typecheck export bench bench-quick clean
+.PHONY: test test-fast lint typecheck export bench bench-quick gpu-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: $(VENV)/.installed
 
 bench-quick: $(VENV)/.installed
 	$(PY) -m snn_deploy.benchmarks --quick
+
+# For the few minutes a GPU machine is lent: the CUDA tests and the CUDA rows of the bench within
+# 8 minutes, on the python3 found there (no .venv, no downloads); results in $OUT, else gpu-check-results/.
+gpu-check:
+	PYTHONPATH=.$${PYTHONPATH:+:$$PYTHONPATH} $(PYTHON) -m snn_deploy.benchmarks.gpu_check
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

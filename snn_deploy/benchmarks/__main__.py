@@ -17,6 +17,7 @@ from snn_deploy.benchmarks.serving import print_serving_benchmark
 from snn_deploy.benchmarks.suite import append_results, format_table, run_suite
 from snn_deploy.benchmarks.workloads import workloads
 from snn_deploy.runtime import retain_freed_memory
+from snn_deploy.runtime.arguments import positive_int
 
 ALL_WORKLOADS = ("W1", "W2", "W3", "W4", "ON", "SERVE")
 
@@ -42,7 +43,7 @@ def main(argv=None) -> int:
         "--backends", default=",".join(BACKENDS), help=f"any of {', '.join([*BACKENDS, *SLOW_BACKENDS])}"
     )
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=positive_int, default=5)
     parser.add_argument(
         "--system-malloc",
         action="store_true",

@@ -130,6 +130,10 @@ def torchscript(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
 
 
 def _artifact_backend(exporter: Callable, suffix: str, numpy_io: bool, **options: Any) -> Callable:
+    """Export the sequence and step artifacts and serve them through :func:`runtime.load`: on the
+    example's device for torch artifacts, on the CPU with numpy arrays for ``numpy_io`` (ONNX:
+    onnxruntime's CPU build is the one a serving host has)."""
+
     def build(model: nn.Module, example: Tensor, workdir: Path) -> Runner:
         start = time.perf_counter()
         sequence_path = workdir / f"sequence{suffix}"
@@ -137,8 +141,10 @@ def _artifact_backend(exporter: Callable, suffix: str, numpy_io: bool, **options
         exporter(model, example, sequence_path, overwrite=True, validate=False, **options)
         exporter(model, example[0], step_path, step=True, overwrite=True, validate=False, **options)
         seconds = time.perf_counter() - start
-        session = runtime.load(sequence_path, threads=torch.get_num_threads(), trusted=True)  # written just above
-        step_session = runtime.load(step_path, threads=torch.get_num_threads(), trusted=True)
+        device = "cpu" if numpy_io else str(example.device)
+        threads = torch.get_num_threads()
+        session = runtime.load(sequence_path, device, threads=threads, trusted=True)  # written just above
+        step_session = runtime.load(step_path, device, threads=threads, trusted=True)
 
         def run(x: Any) -> Any:
             return session.run(x)

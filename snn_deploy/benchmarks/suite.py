@@ -12,7 +12,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -23,6 +23,8 @@ from snn_deploy.benchmarks.comparators import comparator_models, comparator_vers
 from snn_deploy.benchmarks.peer_paths import PEER_PATHS
 from snn_deploy.benchmarks.timing import Timing, measure
 from snn_deploy.benchmarks.workloads import Workload, workloads
+
+TRAINING_BACKENDS = ("eager", "compile")  # a training step runs as the model is, or under torch.compile
 
 
 @dataclass
@@ -174,11 +176,12 @@ def _training_result(
 
 
 def run_suite(
-    names: Iterable[str], backend_names: Iterable[str], device: torch.device, quick: bool, repeats: int
+    names: Iterable[str], backend_names: Sequence[str], device: torch.device, quick: bool, repeats: int
 ) -> List[Result]:
     """Measure every workload of ``names``: its floor where it has one, every backend of
     ``backend_names``, then the other SNN libraries that happen to be importable (norse,
-    snntorch, spikingjelly), eager and on their deployment paths (:mod:`peer_paths`)."""
+    snntorch, spikingjelly), eager and on their deployment paths (:mod:`peer_paths`). A training
+    workload (ON) runs on CUDA only, with those of :data:`TRAINING_BACKENDS` in ``backend_names``."""
     available = {**BACKENDS, **SLOW_BACKENDS}
     results: List[Result] = []
     table = workloads(quick)
@@ -191,7 +194,9 @@ def run_suite(
                 continue
             model.train()
             results += [
-                _training_result(workload, backend, model, x, device, repeats) for backend in ("eager", "compile")
+                _training_result(workload, backend, model, x, device, repeats)
+                for backend in TRAINING_BACKENDS
+                if backend in backend_names
             ]
             continue
         group: List[Result] = []

@@ -17,6 +17,7 @@ import numpy as np
 
 from snn_deploy.errors import InputError
 from snn_deploy.formats import open_artifact
+from snn_deploy.runtime.arguments import positive_int
 from snn_deploy.runtime.loading import load
 from snn_deploy.runtime.session import Session
 
@@ -32,7 +33,7 @@ def _add_session_arguments(parser: argparse.ArgumentParser) -> None:
     _add_artifact_arguments(parser)
     parser.add_argument("--step-artifact", help="the model's step artifact, for remainders of a sequence artifact")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
-    parser.add_argument("--threads", type=int, help="intra-op threads")
+    parser.add_argument("--threads", type=positive_int, help="intra-op threads")
 
 
 def _open(args: argparse.Namespace) -> Session:
@@ -155,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
 def _add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     _add_session_arguments(parser)
     parser.add_argument("--batch", "-B", type=int, default=1, help="batch size (default: 1)")
-    parser.add_argument("--steps", type=int, default=2000, help="time steps to time (default: 2000)")
+    parser.add_argument("--steps", type=positive_int, default=2000, help="time steps to time (default: 2000)")
     parser.add_argument("--warmup", type=int, default=50, help="untimed calls first (default: 50)")
 
 
