@@ -25,7 +25,8 @@ STATEFUL_TYPES = (nir.LIF, nir.CubaLIF, nir.LI, nir.CubaLI, nir.IF, nir.I, nir.D
 @dataclass
 class FlatGraph:
     """Leaf nodes by name (graph order), edges between them (graph order), the top-level Input and
-    Output names, the nodes in step order and the delayed edges."""
+    Output names, the nodes in step order, the delayed edges, and each node's sources and targets
+    (in edge order)."""
 
     nodes: Dict[str, nir.NIRNode]
     edges: List[Tuple[str, str]]
@@ -33,6 +34,8 @@ class FlatGraph:
     output_name: str
     order: List[str]
     delayed: Set[Tuple[str, str]]
+    sources: Dict[str, List[str]]
+    targets: Dict[str, List[str]]
 
 
 def _single(graph: nir.NIRGraph, kind: type, where: str) -> str:
@@ -142,8 +145,10 @@ def flatten_graph(graph: nir.NIRGraph) -> FlatGraph:
             if name not in nodes:
                 raise NIRError(f"edge ({source!r}, {target!r}) names unknown node '{name}'")
     successors: Dict[str, List[str]] = {name: [] for name in nodes}
+    predecessors: Dict[str, List[str]] = {name: [] for name in nodes}
     for source, target in edges:
         successors[source].append(target)
+        predecessors[target].append(source)
     # an edge u -> t returns to u exactly when t reaches u: when u and t share a component
     component = _components(successors)
     delayed = {
@@ -157,7 +162,7 @@ def flatten_graph(graph: nir.NIRGraph) -> FlatGraph:
     if unreached:
         name = unreached[0]
         raise node_error(name, nodes[name], "is not reachable from the graph's Input node")
-    return FlatGraph(nodes, edges, input_name, output_name, order, delayed)
+    return FlatGraph(nodes, edges, input_name, output_name, order, delayed, predecessors, successors)
 
 
 def _step_order(nodes: Dict[str, nir.NIRNode], edges: List[Tuple[str, str]]) -> List[str]:

@@ -54,11 +54,6 @@ def _shapes(
     those that waited for a shape entering a cycle, each once (O(nodes + edges)). The outputs of all
     nodes together hold at most ``max_elements`` values per sample, each checked before it is made
     (:mod:`snn_deploy.nir.shape_rules`)."""
-    sources: Dict[str, List[str]] = {name: [] for name in flat.nodes}
-    targets: Dict[str, List[str]] = {name: [] for name in flat.nodes}
-    for source, target in flat.edges:
-        sources[target].append(source)
-        targets[source].append(target)
     outputs: Dict[str, torch.Tensor] = {}
     input_shapes: Dict[str, List[int]] = {}
     known = {name: 0 for name in flat.nodes}
@@ -75,7 +70,7 @@ def _shapes(
             waiting.add(name)
             continue
         else:
-            inputs = [outputs[source] for source in sources[name] if source in outputs]
+            inputs = [outputs[source] for source in flat.sources[name] if source in outputs]
         node, module = flat.nodes[name], imported[name].module
         shape = _same_shape(name, node, [list(x.shape[1:]) for x in inputs])
         elements = math.prod(output_shape(name, node, module, shape))
@@ -86,7 +81,7 @@ def _shapes(
         outputs[name] = _step(flat, name, module, inputs)
         input_shapes[name] = shape
         total += outputs[name].numel()
-        for target in targets[name]:
+        for target in flat.targets[name]:
             known[target] += 1
             if target in waiting:
                 waiting.discard(target)
@@ -174,7 +169,7 @@ def from_nir(
     input_shapes, output_shapes = _shapes(flat, imported, input_shape, target.dtype, max_elements)
     _check_output(flat, output_shapes[flat.output_name])
     index = {name: k for k, name in enumerate(flat.order)}
-    delayed_sources = [name for name in flat.order if any(s == name for s, _ in flat.delayed)]
+    delayed_sources = [name for name in flat.order if any((name, t) in flat.delayed for t in flat.targets[name])]
     delayed_slot = {name: 1 + k for k, name in enumerate(delayed_sources)}
     first_output_slot = 1 + len(delayed_sources)
     input_slots: List[List[int]] = []
@@ -183,11 +178,7 @@ def from_nir(
             input_slots.append([0])
             continue
         input_slots.append(
-            [
-                delayed_slot[s] if (s, t) in flat.delayed else first_output_slot + index[s]
-                for s, t in flat.edges
-                if t == name
-            ]
+            [delayed_slot[s] if (s, name) in flat.delayed else first_output_slot + index[s] for s in flat.sources[name]]
         )
     state_names: List[str] = []
     for name in flat.order:
