@@ -135,17 +135,17 @@ CRAFTED = {
     ),
     "conv padded by 10**5": (
         _one(
-            nir.Conv2d(None, np.ones((1, 1, 1, 1)), stride=1, padding=10**5, dilation=1, groups=1, bias=np.zeros(1)),
+            nir.Conv2d((1, 1), np.ones((1, 1, 1, 1)), stride=1, padding=10**5, dilation=1, groups=1, bias=np.zeros(1)),
             [1, 1, 1],
         ),
         r"node 'n' \(Conv2d\): its output of 40000\d+ elements takes the network past max_elements",
     ),
     "conv groups 0": (
-        _one(nir.Conv1d(None, np.ones((2, 1, 1)), stride=1, padding=0, dilation=1, groups=0, bias=np.zeros(2)), [1, 4]),
+        _one(nir.Conv1d(4, np.ones((2, 1, 1)), stride=1, padding=0, dilation=1, groups=0, bias=np.zeros(2)), [1, 4]),
         r"node 'n' \(Conv1d\): 'groups' must be whole numbers from 1",
     ),
     "conv bias not the channels": (
-        _one(nir.Conv1d(None, np.ones((2, 1, 1)), stride=1, padding=0, dilation=1, groups=1, bias=np.zeros(3)), [1, 4]),
+        _one(nir.Conv1d(4, np.ones((2, 1, 1)), stride=1, padding=0, dilation=1, groups=1, bias=np.zeros(3)), [1, 4]),
         r"node 'n' \(Conv1d\): 'bias' of shape \[3\] does not match the weight's 2 output channels",
     ),
     "linear along an axis of 10**4": (
