@@ -63,9 +63,9 @@ def test_a_file_holds_a_tree_of_groups_and_number_or_string_datasets(tmp_path):
         return path
 
     cases = {
-        "external": (lambda f: f.__setitem__("node/ext", h5py.ExternalLink("/etc/other.h5", "/")), "ExternalLink"),
-        "soft": (lambda f: f.__setitem__("node/soft", h5py.SoftLink("/node")), "SoftLink"),
-        "twice": (lambda f: f.__setitem__("node/nodes/again", f["node/nodes/w"]), "linked a second time"),
+        "external": (lambda f: f.__setitem__("node/ext", h5py.ExternalLink("/etc/other.h5", "/")), "an external link"),
+        "soft": (lambda f: f.__setitem__("node/soft", h5py.SoftLink("/node")), "a soft link"),
+        "twice": (lambda f: f.__setitem__("node/nodes/again", f["node/nodes/w"]), "linked 2 times"),
         "compound": (
             lambda f: f["node/nodes/w"].create_dataset("extra", data=np.zeros(2, dtype=[("a", "f4"), ("b", "i4")])),
             "dtype",
