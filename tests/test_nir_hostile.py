@@ -48,6 +48,9 @@ def test_max_elements_is_the_callers_limit(tmp_path):
     assert from_nir(path).input_shape == [20]
     with pytest.raises(NIRError, match="max_elements=500"):
         from_nir(path, max_elements=500)  # 600 weights
+    for wrong in (0, -1, True, 1.5, "100"):
+        with pytest.raises(NIRError, match="max_elements must be a whole number of at least 1"):
+            from_nir(affine(3, 2), max_elements=wrong)
     big = tmp_path / "big.nir"
     write(big, affine(3, 2))
     _declare(big, "node/nodes/w/weight", (3, 2_000_000), dtype="f8")  # a weight that does not fit ...

@@ -23,6 +23,13 @@ OBJECT_ELEMENTS = 16
 MAX_DEPTH = 2 * MAX_NESTING + 8  # a nested graph is two groups deeper (``nodes/<name>``)
 
 
+def checked_limit(max_elements: int) -> int:
+    """``max_elements`` if it is a whole number of at least 1, else a :class:`NIRError`."""
+    if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 1:
+        raise NIRError(f"max_elements must be a whole number of at least 1, got {max_elements!r}")
+    return max_elements
+
+
 def _dataset_elements(dataset: h5py.h5d.DatasetID, where: str) -> int:
     """The elements reading ``dataset`` makes: its declared size (or a chunk's, if larger)."""
     shape = dataset.get_space().shape

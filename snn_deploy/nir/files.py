@@ -8,7 +8,7 @@ import h5py  # type: ignore[import-untyped]
 import nir
 
 from snn_deploy.nir.errors import NIRError
-from snn_deploy.nir.file_layout import DEFAULT_MAX_ELEMENTS, check_layout
+from snn_deploy.nir.file_layout import DEFAULT_MAX_ELEMENTS, check_layout, checked_limit
 
 
 def read(path: Union["os.PathLike[str]", str], max_elements: int = DEFAULT_MAX_ELEMENTS) -> nir.NIRGraph:
@@ -16,6 +16,7 @@ def read(path: Union["os.PathLike[str]", str], max_elements: int = DEFAULT_MAX_E
     Reading parses HDF5 datasets only; nothing in the file is executed. Before any dataset is read,
     the file's layout is checked (:mod:`snn_deploy.nir.file_layout`): its datasets may declare at
     most ``max_elements`` elements in all (default 50 million, 400 MB as float64)."""
+    checked_limit(max_elements)
     path = Path(path)
     if not path.is_file():
         raise NIRError(f"no NIR file at {path}")

@@ -9,7 +9,7 @@ import nir
 import torch
 
 from snn_deploy.nir.errors import NIRError, node_error
-from snn_deploy.nir.file_layout import DEFAULT_MAX_ELEMENTS
+from snn_deploy.nir.file_layout import DEFAULT_MAX_ELEMENTS, checked_limit
 from snn_deploy.nir.files import read
 from snn_deploy.nir.graph_module import NIRGraphModule
 from snn_deploy.nir.graph_walk import STATEFUL_TYPES, FlatGraph, flatten_graph
@@ -160,6 +160,7 @@ def from_nir(
     :mod:`snn_deploy.nir.node_import`. A node or parameter that cannot be represented exactly raises
     :class:`~snn_deploy.nir.errors.NIRError` naming the node, its type and what is missing.
     """
+    max_elements = checked_limit(max_elements)
     graph = graph_or_path if isinstance(graph_or_path, nir.NIRNode) else read(graph_or_path, max_elements)
     flat = flatten_graph(graph)
     dt = _time_step(graph, flat, dt)
