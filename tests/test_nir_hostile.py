@@ -163,6 +163,10 @@ CRAFTED = {
         _one(nir.Linear(weight=np.array([["a", "b", "c"]] * 3))),
         r"node 'n' \(Linear\): 'weight' is not an array of numbers",
     ),
+    "tau of 1e-320": (
+        _one(cuba_lif(3, tau_syn=1e-320), dt=1e-3),
+        r"node 'n' \(CubaLIF\): 'tau_syn' must be positive, got minimum 1e-320",
+    ),
     "tau of inf": (
         _one(cuba_lif(3, tau_mem=np.inf), dt=1e-3),
         r"node 'n' \(CubaLIF\): 'tau_mem' has values that are not finite",

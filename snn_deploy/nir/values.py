@@ -27,9 +27,10 @@ def float_array(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
 
 
 def positive(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
-    """``node.field`` as a float64 array of finite positive numbers (a time constant)."""
+    """``node.field`` as a float64 array of finite positive numbers (a time constant), each at
+    least float64's smallest normal number, so that its inverse is finite too."""
     array = float_array(name, node, field)
-    if np.any(array <= 0):
+    if np.any(array < np.finfo(np.float64).tiny):
         raise node_error(name, node, f"'{field}' must be positive, got minimum {array.min()}")
     return array
 
