@@ -74,3 +74,19 @@ def box_chain(seed: int = 0) -> nir.NIRGraph:
     )
     chain = ["input", "a", "lif", "b", "neuron_if", "scale", "li", "output"]
     return graph(nodes, list(zip(chain[:-1], chain[1:])), dt=1e-3)
+
+
+def chain(length: int, features: int = 2) -> nir.NIRGraph:
+    """Input -> ``length - 2`` Scale nodes -> Output: ``length`` nodes, ``length - 1`` edges."""
+    nodes = io(features)
+    names = ["input"] + [f"scale{k}" for k in range(length - 2)] + ["output"]
+    nodes.update({name: nir.Scale(scale=np.ones(features)) for name in names[1:-1]})
+    return graph(nodes, list(zip(names[:-1], names[1:])))
+
+
+def affine(rows: int, columns: int, seed: int = 0) -> nir.NIRGraph:
+    """Input(columns) -> Affine(rows x columns) -> Output(rows)."""
+    rng = np.random.default_rng(seed)
+    nodes = io(columns) | {"w": nir.Affine(weight=rng.normal(size=(rows, columns)), bias=rng.normal(size=rows))}
+    nodes["output"] = nir.Output(output_type={"output": np.array([rows])})
+    return graph(nodes, [("input", "w"), ("w", "output")])

@@ -143,6 +143,7 @@ def test_conv2d_with_tuple_stride_padding_and_groups():
         input_shape=(5, 6), weight=weight, stride=(1, 2), padding=(1, 0), dilation=1, groups=2, bias=np.zeros(4)
     )
     nodes = io([2, 5, 6]) | {"conv": node}
+    nodes["output"] = nir.Output(output_type={"output": np.array([4, 5, 3])})
     x = torch.randn(2, 3, 2, 5, 6)
     y, _ = _run(graph(nodes, [("input", "conv"), ("conv", "output")]), x)
     expected = F.conv2d(x.flatten(0, 1), torch.tensor(weight, dtype=torch.float32), None, (1, 2), (1, 0), 1, 2)

@@ -41,17 +41,24 @@ from snn_deploy.module.lif import LIFCell
 from snn_deploy.module.lif_box import LIFBoxCell
 from snn_deploy.nir import nodes
 from snn_deploy.nir.errors import node_error
+from snn_deploy.nir.values import MAX_INT, float_array, positive, sizes, whole_numbers
 
 # A factor within this relative distance of 1 is float64 rounding of tau_syn/dt * dt/tau_syn.
 UNIT_TOLERANCE = 8 * np.finfo(np.float64).eps
 
 
+# A Delay keeps this many steps at most, each a tensor of the state.
+MAX_DELAY_STEPS = 10_000
+
+
 @dataclass(frozen=True)
 class Target:
-    """What every node is imported for: the Euler step ``dt`` in seconds and the parameters' dtype."""
+    """What every node is imported for: the Euler step ``dt`` in seconds, the parameters' dtype and
+    the most elements one node's state may hold per sample (``from_nir``'s ``max_elements``)."""
 
     dt: float
     dtype: torch.dtype
+    max_elements: int
 
 
 class ImportedNode:
@@ -62,25 +69,8 @@ class ImportedNode:
         self.state_fields = state_fields
 
 
-def _float_array(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
-    value = getattr(node, field, None)
-    if value is None:
-        raise node_error(name, node, f"has no '{field}'")
-    array = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(array)):
-        raise node_error(name, node, f"'{field}' has values that are not finite")
-    return array
-
-
 def _tensor(array: np.ndarray, target: Target) -> Tensor:
     return torch.as_tensor(array, dtype=target.dtype).clone()
-
-
-def _positive(name: str, node: nir.NIRNode, field: str) -> np.ndarray:
-    array = _float_array(name, node, field)
-    if np.any(array <= 0):
-        raise node_error(name, node, f"'{field}' must be positive, got minimum {array.min()}")
-    return array
 
 
 def _input_scale(factor: np.ndarray, target: Target) -> Optional[Tensor]:
@@ -92,8 +82,8 @@ def _input_scale(factor: np.ndarray, target: Target) -> Optional[Tensor]:
 
 def _synapse(name: str, node: nir.NIRNode, target: Target) -> Tuple[np.ndarray, Optional[Tensor]]:
     """``tau_syn`` and the input factor :math:`r w_\\text{in} \\Delta t / \\tau_\\text{syn}`."""
-    tau_syn = _positive(name, node, "tau_syn")
-    factor = _float_array(name, node, "r") * _float_array(name, node, "w_in") * (target.dt / tau_syn)
+    tau_syn = positive(name, node, "tau_syn")
+    factor = float_array(name, node, "r") * float_array(name, node, "w_in") * (target.dt / tau_syn)
     return tau_syn, _input_scale(factor, target)
 
 
@@ -101,10 +91,10 @@ def _cuba_lif(name: str, node: nir.CubaLIF, target: Target) -> ImportedNode:
     tau_syn, scale = _synapse(name, node, target)
     p = LIFParameters(
         tau_syn_inv=_tensor(1.0 / tau_syn, target),
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem"), target),
-        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
-        v_th=_tensor(_float_array(name, node, "v_threshold"), target),
-        v_reset=_tensor(_v_reset(node), target),
+        tau_mem_inv=_tensor(1.0 / positive(name, node, "tau_mem"), target),
+        v_leak=_tensor(float_array(name, node, "v_leak"), target),
+        v_th=_tensor(float_array(name, node, "v_threshold"), target),
+        v_reset=_tensor(_v_reset(name, node), target),
     )
     return ImportedNode(nodes.CubaLIFNode(LIFCell(p, dt=target.dt), scale), ["v", "i"])
 
@@ -113,59 +103,69 @@ def _cuba_li(name: str, node: nir.CubaLI, target: Target) -> ImportedNode:
     tau_syn, scale = _synapse(name, node, target)
     p = LIParameters(
         tau_syn_inv=_tensor(1.0 / tau_syn, target),
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau_mem"), target),
-        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
+        tau_mem_inv=_tensor(1.0 / positive(name, node, "tau_mem"), target),
+        v_leak=_tensor(float_array(name, node, "v_leak"), target),
     )
     return ImportedNode(nodes.CubaLINode(LICell(p, dt=target.dt), scale), ["v", "i"])
 
 
-def _v_reset(node: nir.NIRNode) -> np.ndarray:
+def _v_reset(name: str, node: nir.NIRNode) -> np.ndarray:
     """``v_reset``, 0 where the graph gives none (NIR's default)."""
-    value = node.v_reset if node.v_reset is not None else np.zeros_like(node.v_threshold)
-    return np.asarray(value, dtype=np.float64)
+    if getattr(node, "v_reset", None) is None:
+        return np.zeros_like(float_array(name, node, "v_threshold"))
+    return float_array(name, node, "v_reset")
 
 
 def _lif(name: str, node: nir.LIF, target: Target) -> ImportedNode:
     p = LIFBoxParameters(
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau"), target),
-        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
-        v_th=_tensor(_float_array(name, node, "v_threshold"), target),
-        v_reset=_tensor(_v_reset(node), target),
+        tau_mem_inv=_tensor(1.0 / positive(name, node, "tau"), target),
+        v_leak=_tensor(float_array(name, node, "v_leak"), target),
+        v_th=_tensor(float_array(name, node, "v_threshold"), target),
+        v_reset=_tensor(_v_reset(name, node), target),
     )
-    scale = _input_scale(_float_array(name, node, "r"), target)
+    scale = _input_scale(float_array(name, node, "r"), target)
     return ImportedNode(nodes.LIFNode(LIFBoxCell(p, dt=target.dt), scale), ["v"])
 
 
 def _li(name: str, node: nir.LI, target: Target) -> ImportedNode:
     p = LIBoxParameters(
-        tau_mem_inv=_tensor(1.0 / _positive(name, node, "tau"), target),
-        v_leak=_tensor(_float_array(name, node, "v_leak"), target),
+        tau_mem_inv=_tensor(1.0 / positive(name, node, "tau"), target),
+        v_leak=_tensor(float_array(name, node, "v_leak"), target),
     )
-    scale = _input_scale(_float_array(name, node, "r"), target)
+    scale = _input_scale(float_array(name, node, "r"), target)
     return ImportedNode(nodes.LINode(LIBoxCell(p, dt=target.dt), scale), ["v"])
 
 
 def _if(name: str, node: nir.IF, target: Target) -> ImportedNode:
     p = IAFParameters(
-        v_th=_tensor(_float_array(name, node, "v_threshold"), target), v_reset=_tensor(_v_reset(node), target)
+        v_th=_tensor(float_array(name, node, "v_threshold"), target), v_reset=_tensor(_v_reset(name, node), target)
     )
-    scale = _input_scale(target.dt * _float_array(name, node, "r"), target)
+    scale = _input_scale(target.dt * float_array(name, node, "r"), target)
     return ImportedNode(nodes.IFNode(IAFCell(p, dt=target.dt), scale), ["v"])
 
 
 def _integrator(name: str, node: nir.I, target: Target) -> ImportedNode:
-    return ImportedNode(nodes.IntegratorNode(_tensor(_float_array(name, node, "r"), target), target.dt), ["v"])
+    return ImportedNode(nodes.IntegratorNode(_tensor(float_array(name, node, "r"), target), target.dt), ["v"])
 
 
 def _delay(name: str, node: nir.Delay, target: Target) -> ImportedNode:
     dt = target.dt
-    steps = _float_array(name, node, "delay") / dt
+    steps = float_array(name, node, "delay") / dt
+    if not np.all(np.isfinite(steps)):
+        raise node_error(name, node, f"'delay' is not a finite number of steps of dt={dt}")
     whole = np.round(steps)
     if np.any(np.abs(steps - whole) > 1e-9 * np.maximum(1.0, whole)) or np.any(whole < 0):
         raise node_error(name, node, f"delays must be whole multiples of dt={dt}, got {steps.ravel()[:4]} steps")
     if whole.size and np.any(whole != whole.ravel()[0]):
         raise node_error(name, node, "per-neuron delays that differ are not supported (all neurons need one delay)")
     count = int(whole.ravel()[0]) if whole.size else 0
+    if count > MAX_DELAY_STEPS or count * max(1, steps.size) > target.max_elements:
+        raise node_error(
+            name,
+            node,
+            f"a delay of {count} steps of {steps.size} neurons is more than {MAX_DELAY_STEPS} steps or "
+            f"max_elements={target.max_elements} buffered numbers",
+        )
     return ImportedNode(nodes.DelayNode(count), [f"buffer{k}" for k in range(count)])
 
 
@@ -174,10 +174,14 @@ def _stateless(module: nn.Module) -> ImportedNode:
 
 
 def _affine(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
-    weight = _float_array(name, node, "weight")
-    if weight.ndim != 2:
-        raise node_error(name, node, f"expected a 2-D weight (out, in), got shape {weight.shape}")
-    bias = _float_array(name, node, "bias") if isinstance(node, nir.Affine) else None
+    weight = float_array(name, node, "weight")
+    if weight.ndim != 2 or weight.size == 0:
+        raise node_error(name, node, f"expected a 2-D weight (out, in), got shape {list(weight.shape)}")
+    bias = float_array(name, node, "bias") if isinstance(node, nir.Affine) else None
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise node_error(
+            name, node, f"'bias' of shape {list(bias.shape)} does not match the weight's {weight.shape[0]} rows"
+        )
     linear = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None, dtype=target.dtype)
     with torch.no_grad():
         linear.weight.copy_(_tensor(weight, target))
@@ -186,42 +190,67 @@ def _affine(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
     return _stateless(linear)
 
 
-def _ints(value, count: int) -> List[int]:
-    array = np.asarray(value).astype(np.int64).ravel()
-    return [int(array[0])] * count if array.size == 1 else [int(v) for v in array]
-
-
 def _conv(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
-    weight = _float_array(name, node, "weight")
+    weight = float_array(name, node, "weight")
     spatial = 1 if isinstance(node, nir.Conv1d) else 2
-    if weight.ndim != 2 + spatial:
-        raise node_error(name, node, f"expected a {2 + spatial}-D weight, got shape {weight.shape}")
-    padding = node.padding if isinstance(node.padding, str) else _ints(node.padding, spatial)
+    if weight.ndim != 2 + spatial or weight.size == 0:
+        raise node_error(name, node, f"expected a {2 + spatial}-D weight, got shape {list(weight.shape)}")
+    groups = whole_numbers(name, node, "groups", node.groups, 1)
+    if len(groups) != 1 or weight.shape[0] % groups[0]:
+        raise node_error(name, node, f"'groups' must be one number dividing the {weight.shape[0]} output channels")
+    stride = sizes(name, node, "stride", spatial, 1)
+    padding: Union[str, List[int]]
+    if isinstance(node.padding, str):
+        if node.padding not in ("same", "valid") or (node.padding == "same" and stride != [1] * spatial):
+            raise node_error(name, node, f"'padding' {node.padding!r} must be 'valid', or 'same' with stride 1")
+        padding = node.padding
+    else:
+        padding = sizes(name, node, "padding", spatial, 0)
+    bias = float_array(name, node, "bias") if node.bias is not None else None
+    if bias is not None and bias.size != weight.shape[0]:
+        raise node_error(
+            name,
+            node,
+            f"'bias' of shape {list(bias.shape)} does not match the weight's {weight.shape[0]} output channels",
+        )
     # sizes are lists of `spatial` ints; torch's stubs type them per layer as fixed-length tuples
     conv_type: Callable[..., Union[nn.Conv1d, nn.Conv2d]] = nn.Conv1d if spatial == 1 else nn.Conv2d
     conv = conv_type(
-        weight.shape[1] * int(node.groups),
+        weight.shape[1] * groups[0],
         weight.shape[0],
         list(weight.shape[2:]),
-        stride=_ints(node.stride, spatial),
+        stride=stride,
         padding=padding,
-        dilation=_ints(node.dilation, spatial),
-        groups=int(node.groups),
-        bias=node.bias is not None,
+        dilation=sizes(name, node, "dilation", spatial, 1),
+        groups=groups[0],
+        bias=bias is not None,
         dtype=target.dtype,
     )
     with torch.no_grad():
         conv.weight.copy_(_tensor(weight, target))
-        if conv.bias is not None:
-            conv.bias.copy_(_tensor(_float_array(name, node, "bias"), target).reshape(-1))
+        if conv.bias is not None and bias is not None:
+            conv.bias.copy_(_tensor(bias, target).reshape(-1))
     return _stateless(conv)
 
 
 def _pool(name: str, node: nir.NIRNode, target: Target) -> ImportedNode:
-    kernel, stride, padding = (_ints(getattr(node, field), 2) for field in ("kernel_size", "stride", "padding"))
+    kernel = sizes(name, node, "kernel_size", 2, 1)
+    stride = sizes(name, node, "stride", 2, 1)
+    padding = sizes(name, node, "padding", 2, 0)
+    if any(2 * pad > size for pad, size in zip(padding, kernel)):
+        raise node_error(name, node, f"'padding' {padding} must be at most half of 'kernel_size' {kernel}")
     # torch's stubs type AvgPool2d's sizes as pairs; both layers take the lists of two ints
     pool_type: Callable[..., nn.Module] = nodes.SumPool2d if isinstance(node, nir.SumPool2d) else nn.AvgPool2d
     return _stateless(pool_type(kernel, stride, padding))
+
+
+def _flatten(name: str, node: nir.Flatten, target: Target) -> ImportedNode:
+    start, end = (
+        whole_numbers(name, node, field, getattr(node, field), -MAX_INT) for field in ("start_dim", "end_dim")
+    )
+    if len(start) != 1 or len(end) != 1:
+        raise node_error(name, node, f"'start_dim' and 'end_dim' must be one number each, got {start} and {end}")
+    return _stateless(nodes.SampleFlatten(start[0], end[0]))
 
 
 IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, Target], ImportedNode]] = {
@@ -229,14 +258,14 @@ IMPORTERS: Dict[type, Callable[[str, nir.NIRNode, Target], ImportedNode]] = {
     nir.Output: lambda name, node, target: _stateless(nn.Identity()),
     nir.Affine: _affine,
     nir.Linear: _affine,
-    nir.Scale: lambda name, node, target: _stateless(nodes.Scale(_tensor(_float_array(name, node, "scale"), target))),
+    nir.Scale: lambda name, node, target: _stateless(nodes.Scale(_tensor(float_array(name, node, "scale"), target))),
     nir.Conv1d: _conv,
     nir.Conv2d: _conv,
-    nir.Flatten: lambda name, node, target: _stateless(nodes.SampleFlatten(int(node.start_dim), int(node.end_dim))),
+    nir.Flatten: _flatten,
     nir.SumPool2d: _pool,
     nir.AvgPool2d: _pool,
     nir.Threshold: lambda name, node, target: _stateless(
-        nodes.Threshold(_tensor(_float_array(name, node, "threshold"), target))
+        nodes.Threshold(_tensor(float_array(name, node, "threshold"), target))
     ),
     nir.Delay: _delay,
     nir.CubaLIF: _cuba_lif,
