@@ -180,8 +180,8 @@ from snn_deploy.module.lif_ex import LIFExRecurrentCell as LIFExRecurrentCell
 from snn_deploy.module.lif_mc import LIFMCRecurrentCell as LIFMCRecurrentCell
 from snn_deploy.module.lif_mc_refrac import LIFMCRefracRecurrentCell as LIFMCRefracRecurrentCell
 from snn_deploy.module.lif_refrac import LIFRefracCell as LIFRefracCell
+from snn_deploy.module.lif_refrac import LIFRefracRecurrent as LIFRefracRecurrent
 from snn_deploy.module.lif_refrac import LIFRefracRecurrentCell as LIFRefracRecurrentCell
-from snn_deploy.module.lif_refrac_recurrent import LIFRefracRecurrent as LIFRefracRecurrent
 from snn_deploy.module.lift import Lift as Lift
 from snn_deploy.module.lsnn import LSNN as LSNN
 from snn_deploy.module.lsnn import LSNNCell as LSNNCell

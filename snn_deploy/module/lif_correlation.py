@@ -51,7 +51,7 @@ class LIFCorrelation(NeuronModule):
     and ``recurrent_weights`` ``(hidden_size, hidden_size)`` (used as given, autapses included).
     """
 
-    default_p = LIFCorrelationParameters()
+    parameters_type = LIFCorrelationParameters
     min_input_dim = 2
     exact_input_dim = 2
     input_layout = "(batch, input_size)"

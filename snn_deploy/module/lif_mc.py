@@ -6,13 +6,12 @@ See :mod:`snn_deploy.functional.lif_mc` for the equations and the step order.
 import math
 from typing import Optional, Tuple
 
-import torch
 from torch import Tensor
 
 from snn_deploy.functional.lif import LIFParameters, LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
 from snn_deploy.module.lif import _LIFRecurrent
-from snn_deploy.module.snn import RecurrentCell, _initial_weights, check_call
+from snn_deploy.module.snn import RecurrentCell, _initial_weights, cell_forward
 
 
 class _Coupling:
@@ -69,10 +68,4 @@ class LIFMCRecurrentCell(_LIFMCRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFState)

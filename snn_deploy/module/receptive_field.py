@@ -246,7 +246,7 @@ class TemporalReceptiveField(NeuronCell):
     """
 
     __jit_unused_properties__ = ["p"]
-    default_p = _NoParameters()
+    parameters_type = _NoParameters
 
     def __init__(
         self,

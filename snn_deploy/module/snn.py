@@ -13,7 +13,7 @@ How a neuron class is written (the whole pattern; ``lif.py`` is the model to cop
             return LIFParameters(self.tau_syn_inv, self.tau_mem_inv, self.v_leak, self.v_th,
                                  self.v_reset, self.method, self.alpha)
 
-    class _LIFFeedForward(LIFParameterFields):   # shared by the cell and the layer
+    class _LIFFeedForward(LIFParameterFields, NeuronModule):   # shared by the cell and the layer
         def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
         def step(self, input_tensor: Tensor, state: LIFFeedForwardState
                  ) -> Tuple[Tensor, LIFFeedForwardState]:
@@ -49,7 +49,7 @@ buffers (they follow ``.to()`` and stay out of ``state_dict``, as norse 1.1 keep
 
 import math
 import typing
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -77,7 +77,7 @@ class NeuronModule(nn.Module):
     property that assembles the NamedTuple from these attributes at call time.
     """
 
-    default_p: Any = None
+    parameters_type: Any = None  # the parameter NamedTuple; ``p=None`` means its defaults
     neuron_parameter_names: List[str]
     min_input_dim: int = 1
     exact_input_dim: int = 0
@@ -87,7 +87,7 @@ class NeuronModule(nn.Module):
         super().__init__()
         self.dt = float(dt)
         self.neuron_parameter_names = []
-        self._register_fields(type(self).default_p if p is None else p, "")
+        self._register_fields(type(self).parameters_type() if p is None else p, "")
 
     def _register_fields(self, p: Any, prefix: str) -> None:
         for field, value in zip(p._fields, p):
@@ -120,12 +120,20 @@ class NeuronModule(nn.Module):
 class NeuronCell(NeuronModule):
     """One Euler step of a neuron model: ``forward(x_t, state=None) -> (output, state)``."""
 
+    def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
+        """The state ``forward`` starts from, shaped like the one step ``input_tensor``."""
+        return self.initial_step_state(input_tensor)
+
 
 class NeuronLayer(NeuronModule):
     """A neuron model over time: ``forward(x, state=None)`` with ``x`` of shape ``(T, batch, ...)``."""
 
     min_input_dim = 2
     input_layout = "(time, batch, ...)"
+
+    def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
+        """The state ``forward`` starts from, shaped like the first step of ``input_tensor``."""
+        return self.initial_step_state(input_tensor[0])
 
 
 def _initial_weights(weights: Optional[Tensor], shape: Tuple[int, int], scale: float) -> nn.Parameter:
@@ -261,3 +269,58 @@ def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> Tensor:
             raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
         check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
     return input_tensor
+
+
+# ---------------------------------------------------------------------------------------------
+# The forward methods of every neuron class, written once. Each factory returns a ``forward``
+# whose schema names the model's state type ``State`` (TorchScript reads it through the closure).
+
+
+def cell_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``forward(x_t, state=None) -> (output, State)``: one ``self.step`` from ``state`` or, if it
+    is ``None``, from ``self.initial_state(x_t)``."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        return self.step(input_tensor, s)
+
+    return forward
+
+
+def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``forward(x, state=None) -> (outputs of all T steps stacked, final State)`` for ``x`` of
+    shape ``(T, ...)``: ``self.step`` once per time step."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+    return forward
+
+
+def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """:func:`layer_forward` of a recurrent model: the input currents :math:`W_{\\text{in}} x_t` of
+    all steps in one product and the masked recurrent weights, both before the loop, then
+    ``self.projected_step`` once per time step."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)
+        recurrent_weights = self.masked_recurrent_weights()
+        outputs: List[Tensor] = []
+        for input_current in input_currents:
+            output, s = self.projected_step(input_current, s, recurrent_weights)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+    return forward
