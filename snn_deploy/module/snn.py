@@ -1,45 +1,35 @@
-"""Base classes of every neuron module: parameters as buffers, input checks, recurrent weights.
+"""Base classes of every neuron module: parameters as buffers, input checks, recurrent weights,
+and the ``forward`` of every cell and layer, written once.
 
-How a neuron class is written (the whole pattern; ``lif.py`` is the model to copy)::
+A neuron class is a declaration (``lif.py`` is the model to copy)::
 
-    class LIFParameterFields:                    # one per parameter NamedTuple
-        default_p = LIFParameters()              # what p=None means in the constructors below
-        tau_syn_inv: Tensor                      # ... one annotation per field (buffers the base
-        method: str                              # registered from the constructor's p, named
-        alpha: float                             # as the fields; lif_v_th for p.lif.v_th)
+    class LIFParameterFields:                       # one per parameter NamedTuple
+        parameters_type = LIFParameters             # p=None means LIFParameters(), built per module
+        tau_syn_inv: Tensor                         # one annotation per field: the buffers (or
+        method: str                                 # nn.Parameters) and attributes registered from
+        ...                                         # p, named by field path (lif_v_th for p.lif.v_th)
 
         @property
-        def p(self) -> LIFParameters:            # assembled at call time, scriptable
-            return LIFParameters(self.tau_syn_inv, self.tau_mem_inv, self.v_leak, self.v_th,
-                                 self.v_reset, self.method, self.alpha)
+        def p(self) -> LIFParameters: ...           # assembled at call time, scriptable
 
-    class _LIFFeedForward(LIFParameterFields, NeuronModule):   # shared by the cell and the layer
+    class _LIFFeedForward(LIFParameterFields, NeuronModule):  # shared by the cell and the layer
         def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
-        def step(self, input_tensor: Tensor, state: LIFFeedForwardState
-                 ) -> Tuple[Tensor, LIFFeedForwardState]:
+        def step(self, input_tensor, state: LIFFeedForwardState) -> Tuple[Tensor, LIFFeedForwardState]:
             return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    class LIFCell(_LIFFeedForward, NeuronCell):  # constructor NeuronModule(p=None, dt=0.001)
-        def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-            return self.initial_step_state(input_tensor)
+    class LIFCell(_LIFFeedForward, NeuronCell):
+        forward = cell_forward(LIFFeedForwardState)
 
-        def forward(self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
-                    ) -> Tuple[Tensor, LIFFeedForwardState]:
-            if not torch.jit.is_scripting():
-                input_tensor = check_call(self, input_tensor, state)   # ValueError/TypeError naming the class
-            return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    class LIF(_LIFFeedForward, NeuronLayer):
+        forward = layer_forward(LIFFeedForwardState)
 
-A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input
-(``initial_step_state(input_tensor[0])``; ``for input_t in input_tensor`` calling ``self.step``,
-outputs stacked); a recurrent layer computes ``linear(input_tensor, self.input_weights)`` for all
-steps first and loops over a ``projected_step`` (see ``LIFRecurrent``). Recurrent initial states
-are shaped ``self.hidden_zeros(input_t)``, so unbatched inputs and extra leading dimensions work. A recurrent cell or layer (:class:`RecurrentCell`, :class:`RecurrentLayer`) gets
-``input_size``, ``hidden_size``, ``input_weights``, ``recurrent_weights`` (use
-:meth:`~RecurrentNeuronModule.masked_recurrent_weights`), ``autapses`` and ``dt`` from the one
-constructor ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None,
-autapses=False, dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes its own
-``__init__`` that calls it. Keep ``forward`` and ``initial_state`` typed with the concrete state
-NamedTuple: TorchScript compiles them as written.
+A recurrent family's mixin (on :class:`RecurrentNeuronModule`) also declares
+``projected_step(input_current, state, recurrent_weights)``, the step with :math:`W_{\text{in}} x_t`
+given, which :func:`recurrent_layer_forward` loops over after one product for all steps; its
+initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
+``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None, autapses=False,
+dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes an ``__init__`` calling it.
+The factories type ``forward`` with the model's state NamedTuple, so TorchScript compiles it.
 
 Neuron parameters are read when the module is called, never cached: ``torch.func.functional_call``,
 ``torch.nn.utils.parametrize`` and assigning a buffer all take effect. They are non-persistent
