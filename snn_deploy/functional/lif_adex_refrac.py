@@ -33,7 +33,7 @@ class LIFAdExRefracParameters(NamedTuple):
     """
 
     lif_adex: LIFAdExParameters = LIFAdExParameters()
-    rho_reset: Tensor = 5.0
+    rho_reset: Tensor = 5.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIFAdExRefracState(NamedTuple):

@@ -38,7 +38,7 @@ class LIFRefracParameters(NamedTuple):
     """
 
     lif: LIFParameters = LIFParameters()
-    rho_reset: Tensor = 5.0
+    rho_reset: Tensor = 5.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIFRefracState(NamedTuple):

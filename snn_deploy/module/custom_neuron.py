@@ -41,6 +41,8 @@ def _merge_states(states: List[Any]) -> Any:
 class _CustomNeuron(NeuronModule):
     """The stored callables and ``p`` of a user-defined neuron."""
 
+    step: Callable[[Tensor, Any], Tuple[Tensor, Any]]  # each class's call of the activation
+
     def _store(self, activation: Callable, state_fallback: Callable, p: Any, activation_sparse: Optional[Callable]):
         self.activation = activation
         self.activation_sparse = activation_sparse

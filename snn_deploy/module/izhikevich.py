@@ -23,8 +23,10 @@ from snn_deploy.functional.izhikevich import (
 from snn_deploy.module.snn import (
     NeuronCell,
     NeuronLayer,
+    NeuronModule,
     RecurrentCell,
     RecurrentLayer,
+    RecurrentNeuronModule,
     _float_dtype,
     cell_forward,
     layer_forward,
@@ -73,9 +75,12 @@ class IzhikevichParameterFields:
         )
 
 
-class _IzhikevichInitialState(IzhikevichParameterFields):
+class _IzhikevichInitialState(IzhikevichParameterFields, NeuronModule):
     """Holds the behaviour's initial ``v`` and ``u`` as non-persistent buffers (norse keeps them
     out of the state_dict too), so they follow ``.to()``."""
+
+    initial_v: Tensor
+    initial_u: Tensor
 
     def _register_initial_state(self, s: IzhikevichState) -> None:
         for name, value in (("initial_v", s.v), ("initial_u", s.u)):
@@ -99,7 +104,7 @@ class _IzhikevichFeedForward(_IzhikevichInitialState):
         return izhikevich_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _IzhikevichRecurrent(_IzhikevichInitialState):
+class _IzhikevichRecurrent(_IzhikevichInitialState, RecurrentNeuronModule):
     """Recurrent Izhikevich dynamics: :math:`I = W_{\\text{in}} x + W_{\\text{rec}} z`."""
 
     def __init__(

@@ -11,10 +11,10 @@ from torch import Tensor
 from snn_deploy.functional.lif import LIFParameters, LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
 from snn_deploy.module.lif import _LIFRecurrent
-from snn_deploy.module.snn import RecurrentCell, _initial_weights, cell_forward
+from snn_deploy.module.snn import RecurrentCell, RecurrentNeuronModule, _initial_weights, cell_forward
 
 
-class _Coupling:
+class _Coupling(RecurrentNeuronModule):
     """The conductances ``g_coupling`` ``(hidden, hidden)`` between compartments, a learnable
     parameter, :math:`\\mathcal{N}(0, 1/\\text{hidden})` by default as in norse."""
 

@@ -69,6 +69,8 @@ class NeuronModule(nn.Module):
 
     parameters_type: Any = None  # the parameter NamedTuple; ``p=None`` means its defaults
     neuron_parameter_names: List[str]
+    initial_step_state: Callable[[Tensor], Any]  # each model's: the state of one step shaped like the input
+    initial_state: Callable[[Tensor], Any]  # the state forward starts from, shaped for the input
     min_input_dim: int = 1
     exact_input_dim: int = 0
     input_layout: str = "(batch, ...)"
@@ -141,6 +143,7 @@ class RecurrentNeuronModule(NeuronModule):
     non-persistent buffer: the state_dict keys are norse's, ``input_weights`` and ``recurrent_weights``)."""
 
     input_layout = "(..., input_size)"
+    autapse_mask: Tensor
 
     def __init__(
         self,
@@ -209,7 +212,7 @@ def _module_dtype(module: nn.Module) -> torch.dtype:
     return torch.get_default_dtype()
 
 
-def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
+def _check_input(module: NeuronModule, input_tensor: Any) -> Tensor:
     owner = type(module).__name__
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input, got {type(input_tensor).__name__}")
@@ -248,7 +251,7 @@ def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
 
 
 @torch.jit.unused
-def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> Tensor:
+def check_call(module: NeuronModule, input_tensor: Tensor, state: Any) -> Tensor:
     """Check the input's type, rank, time steps, features and dtype and, if given, the state's
     structure, shapes (broadcastable to the initial state's, as ``v=p.v_leak``) and dtypes; raise a
     ``TypeError``/``ValueError`` naming the module's class. Returns the input, with bool spikes
