@@ -4,12 +4,12 @@ See :mod:`snn_deploy.functional.lif_mc_refrac` for the equations, the step order
 differs from norse 1.1.
 """
 
-from typing import Optional, Tuple
+from typing import Tuple
 
 from torch import Tensor
 
 from snn_deploy.functional.lif_mc_refrac import lif_mc_refrac_step
-from snn_deploy.functional.lif_refrac import LIFRefracParameters, LIFRefracState
+from snn_deploy.functional.lif_refrac import LIFRefracState
 from snn_deploy.module.lif_mc import _Coupling
 from snn_deploy.module.lif_refrac import _LIFRefracRecurrent
 from snn_deploy.module.snn import RecurrentCell, cell_forward
@@ -17,20 +17,6 @@ from snn_deploy.module.snn import RecurrentCell, cell_forward
 
 class _LIFMCRefracRecurrent(_Coupling, _LIFRefracRecurrent):
     """Recurrent refractory LIF dynamics with coupled compartments."""
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: Optional[LIFRefracParameters] = None,
-        g_coupling: Optional[Tensor] = None,
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
-        self._init_coupling(g_coupling)
 
     def step(self, input_tensor: Tensor, state: LIFRefracState) -> Tuple[Tensor, LIFRefracState]:
         return lif_mc_refrac_step(
