@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test test-fast lint typecheck export bench bench-quick gpu-check clean
+.PHONY: test test-fast test-inductor lint typecheck export bench bench-quick gpu-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(VENV)/.installed
 # A representative subset for the edit-test loop (tests marked slow left out; see tests/conftest.py).
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -n 2 --dist loadfile -m "not slow"
+
+# Inductor compiles of every registry case (left out of `make test`: the cases compile with aot_eager there).
+test-inductor: $(VENV)/.installed
+	$(PY) -m pytest -n 2 -m inductor_sweep tests/test_generic_modules.py
 
 # ruff's lint rules and formatting, as configured in pyproject.toml.
 lint: $(VENV)/.installed

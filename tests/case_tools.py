@@ -34,6 +34,18 @@ class Case:
 
 RNG_SEED = 0
 
+# The cases the fast subset (``make test-fast``) and the default inductor compile run: a cell, a
+# recurrent layer, a container of LIF, LIFRecurrent and LI layers, a deterministic and a random
+# encoder, weights as call arguments.
+REPRESENTATIVE_CASES = {
+    "LIFCell",
+    "LIFRecurrent",
+    "SequentialState",
+    "ConstantCurrentLIFEncoder",
+    "PoissonEncoder",
+    "LIFCorrelation",
+}
+
 
 def current(*shape: int, scale: float = 400.0):
     """Random input currents ``scale * U(0, 1)`` large enough to make neurons fire within a few steps."""

@@ -1,27 +1,24 @@
-"""Fixtures shared by the test files, and the ``slow`` marker that ``make test-fast`` leaves out.
+"""Fixtures shared by the test files, the ``slow`` marker that ``make test-fast`` leaves out and the
+``inductor_sweep`` runs left out unless asked for.
 
 The generic tests run every case of ``cases.py``; the fast subset keeps them for the cases in
-``REPRESENTATIVE_CASES`` only (a cell, a recurrent layer, a container of LIF, LIFRecurrent and LI
-layers, a deterministic and a random encoder, weights as call arguments) and marks the other
-cases' runs ``slow``; so are the runs of a test parametrized with the ``aoti`` format (each
-builds an AOTInductor package: a C++ compile).
+``REPRESENTATIVE_CASES`` only (``case_tools.py``) and marks the other cases' runs ``slow``; so are
+the runs of a test parametrized with the ``aoti`` format (each builds an AOTInductor package: a
+C++ compile). Tests marked ``inductor_sweep`` (inductor compiles of every case) run only when the
+``-m`` expression names the marker (``make test-inductor``).
 """
 
 import pytest
-from case_tools import Case
+from case_tools import REPRESENTATIVE_CASES, Case
 from runtime_models import Artifacts
 
-REPRESENTATIVE_CASES = {
-    "LIFCell",
-    "LIFRecurrent",
-    "SequentialState",
-    "ConstantCurrentLIFEncoder",
-    "PoissonEncoder",
-    "LIFCorrelation",
-}
 
-
-def pytest_collection_modifyitems(items: list) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    if "inductor_sweep" not in (config.getoption("markexpr") or ""):
+        sweep = [item for item in items if item.get_closest_marker("inductor_sweep")]
+        if sweep:
+            config.hook.pytest_deselected(items=sweep)
+            items[:] = [item for item in items if not item.get_closest_marker("inductor_sweep")]
     for item in items:
         params = item.callspec.params if hasattr(item, "callspec") else {}
         case = params.get("case")

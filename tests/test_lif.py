@@ -117,12 +117,6 @@ def test_layer_equals_its_cell_stepped_by_hand():
     assert torch.equal(state.v, s_layer.v)
 
 
-def test_layer_initial_state_is_per_step_shaped():
-    state = snn.LIF().initial_state(torch.zeros(10, 5, 2))
-    assert state.v.shape == (5, 2)
-    assert snn.LIFRecurrent(2, 4).initial_state(torch.zeros(10, 5, 2)).z.shape == (5, 4)
-
-
 def test_functional_steps_are_pure():
     p = snn.LIFParameters()
     state = snn.LIFFeedForwardState(v=torch.zeros(2), i=torch.zeros(2))

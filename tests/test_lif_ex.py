@@ -13,7 +13,7 @@ from known_answers import (
 )
 
 import snn_deploy as snn
-from snn_deploy.functional.lif_ex import lif_ex_feed_forward_step, lif_ex_step
+from snn_deploy.functional.lif_ex import lif_ex_step
 
 
 def test_default_parameters_and_state_fields_match_norse():
@@ -120,18 +120,6 @@ def test_long_run_matches_a_plain_reference_loop(p):
 @pytest.mark.parametrize("p", PARAMETERS)
 def test_recurrent_layer_with_identity_input_and_no_recurrence_equals_the_feed_forward_layer(p):
     assert_recurrent_layer_with_identity_input_equals_feed_forward(snn.LIFExRecurrent, snn.LIFEx, p)
-
-
-def test_functional_steps_are_pure():
-    state = snn.LIFExFeedForwardState(v=torch.zeros(2), i=torch.zeros(2))
-    z, _ = lif_ex_feed_forward_step(torch.tensor([30.0, 1.0]), state, snn.LIFExParameters())
-    assert z.tolist() == [1.0, 0.0] and state.v.tolist() == [0.0, 0.0]
-
-
-def test_initial_states_are_shaped_per_step():
-    assert snn.LIFEx().initial_state(torch.zeros(10, 5, 2)).v.shape == (5, 2)
-    state = snn.LIFExRecurrent(2, 4).initial_state(torch.zeros(10, 5, 2))
-    assert state.z.shape == state.v.shape == state.i.shape == (5, 4)
 
 
 def test_bad_input_and_foreign_state_are_refused():

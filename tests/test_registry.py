@@ -1,5 +1,6 @@
-"""The case table covers every public module class of snn_deploy."""
+"""The registry is the package's exports, and the case table covers every public module class."""
 
+import importlib
 import inspect
 
 from cases import CASES_BY_NAME
@@ -7,6 +8,8 @@ from reference_api import REFERENCE_CLASSES, REFERENCE_FIELDS
 from torch import nn
 
 import snn_deploy.api
+import snn_deploy.functional
+from snn_deploy.registry import MODELS
 
 # norse's custom-neuron classes take user callables (no TorchScript): tests/test_custom_neuron.py
 CUSTOM_NEURON_CLASSES = {"SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell"}
@@ -48,3 +51,16 @@ def test_reference_namedtuples_have_the_reference_fields_in_order():
 
     for name, fields in REFERENCE_FIELDS.items():
         assert getattr(snn_deploy, name)._fields == fields, name
+
+
+def test_the_registry_names_each_public_name_once_from_its_file():
+    top_level = [name for m in MODELS for name in m.modules + m.functional + m.top_level_only] + ["compile_model"]
+    functional = [name for m in MODELS for name in m.functional + m.functional_only]
+    assert len(top_level) == len(set(top_level)) and sorted(top_level) == snn_deploy.api.__all__
+    assert len(functional) == len(set(functional)) and sorted(functional) == snn_deploy.functional.__all__
+    for model in MODELS:
+        for name in model.modules:
+            assert getattr(snn_deploy.api, name).__module__ == f"snn_deploy.module.{model.name}", name
+        for name in model.functional + model.functional_only:
+            value = getattr(snn_deploy.functional, name)
+            assert getattr(importlib.import_module(f"snn_deploy.functional.{model.name}"), name) is value, name

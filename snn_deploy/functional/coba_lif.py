@@ -46,15 +46,15 @@ class CobaLIFParameters(NamedTuple):
         alpha (float): sharpness of the surrogate gradient
     """
 
-    tau_syn_exc_inv: Tensor = 1.0 / 5
-    tau_syn_inh_inv: Tensor = 1.0 / 5
-    c_m_inv: Tensor = 1 / 0.2
-    g_l: Tensor = 1 / 20 * 1 / 0.2
-    e_rev_I: Tensor = -100.0
-    e_rev_E: Tensor = 60.0
-    v_rest: Tensor = -20.0
-    v_reset: Tensor = -70.0
-    v_thresh: Tensor = -10.0
+    tau_syn_exc_inv: Tensor = 1.0 / 5  # type: ignore[assignment]  # norse's float default
+    tau_syn_inh_inv: Tensor = 1.0 / 5  # type: ignore[assignment]  # norse's float default
+    c_m_inv: Tensor = 1 / 0.2  # type: ignore[assignment]  # norse's float default
+    g_l: Tensor = 1 / 20 * 1 / 0.2  # type: ignore[assignment]  # norse's float default
+    e_rev_I: Tensor = -100.0  # type: ignore[assignment]  # norse's float default
+    e_rev_E: Tensor = 60.0  # type: ignore[assignment]  # norse's float default
+    v_rest: Tensor = -20.0  # type: ignore[assignment]  # norse's float default
+    v_reset: Tensor = -70.0  # type: ignore[assignment]  # norse's float default
+    v_thresh: Tensor = -10.0  # type: ignore[assignment]  # norse's float default
     method: str = "super"
     alpha: float = 100.0
 

@@ -34,10 +34,10 @@ class CorrelationSensorParameters(NamedTuple):
         tau_c_inv (Tensor): inverse time constant of the causal trace in 1/s
     """
 
-    eta_p: Tensor = 1.0
-    eta_m: Tensor = 1.0
-    tau_ac_inv: Tensor = 1.0 / 100e-3
-    tau_c_inv: Tensor = 1.0 / 100e-3
+    eta_p: Tensor = 1.0  # type: ignore[assignment]  # norse's float default
+    eta_m: Tensor = 1.0  # type: ignore[assignment]  # norse's float default
+    tau_ac_inv: Tensor = 1.0 / 100e-3  # type: ignore[assignment]  # norse's float default
+    tau_c_inv: Tensor = 1.0 / 100e-3  # type: ignore[assignment]  # norse's float default
 
 
 class CorrelationSensorState(NamedTuple):

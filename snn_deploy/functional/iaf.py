@@ -26,8 +26,8 @@ class IAFParameters(NamedTuple):
         alpha (float): sharpness of the surrogate gradient
     """
 
-    v_th: Tensor = 1.0
-    v_reset: Tensor = 0.0
+    v_th: Tensor = 1.0  # type: ignore[assignment]  # norse's float default
+    v_reset: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
     method: str = "super"
     alpha: float = 100.0
 

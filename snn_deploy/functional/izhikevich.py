@@ -42,11 +42,11 @@ class IzhikevichParameters(NamedTuple):
     b: Tensor
     c: Tensor
     d: Tensor
-    sq: Tensor = 0.04
-    mn: Tensor = 5.0
-    bias: Tensor = 140.0
-    v_th: Tensor = 30.0
-    tau_inv: Tensor = 250.0
+    sq: Tensor = 0.04  # type: ignore[assignment]  # norse's float default
+    mn: Tensor = 5.0  # type: ignore[assignment]  # norse's float default
+    bias: Tensor = 140.0  # type: ignore[assignment]  # norse's float default
+    v_th: Tensor = 30.0  # type: ignore[assignment]  # norse's float default
+    tau_inv: Tensor = 250.0  # type: ignore[assignment]  # norse's float default
     method: str = "super"
     alpha: float = 100.0
 
@@ -90,8 +90,8 @@ def create_izhikevich_spiking_behavior(
     ``mn`` and ``bias`` extend norse's signature; they set the two behaviours of Izhikevich (2004)
     that use :math:`4.1 v + 108` (class 1 excitability, integrator).
     """
-    p = IzhikevichParameters(a=a, b=b, c=c, d=d, mn=mn, bias=bias, tau_inv=tau_inv)
-    return IzhikevichSpikingBehavior(p=p, s=IzhikevichState(v=float(v_rest), u=float(u_rest) * b))
+    p = IzhikevichParameters(a=a, b=b, c=c, d=d, mn=mn, bias=bias, tau_inv=tau_inv)  # type: ignore[arg-type]  # norse's floats
+    return IzhikevichSpikingBehavior(p=p, s=IzhikevichState(v=float(v_rest), u=float(u_rest) * b))  # type: ignore[arg-type]  # norse's floats
 
 
 # The behaviours of Izhikevich (2004), Fig. 1, with norse 1.1's values.

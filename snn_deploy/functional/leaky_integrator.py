@@ -19,9 +19,9 @@ from snn_deploy.functional.defaults import default_parameters
 class LIParameters(NamedTuple):
     """Parameters of a leaky integrator: ``tau_syn_inv``, ``tau_mem_inv`` (1/s) and ``v_leak``."""
 
-    tau_syn_inv: Tensor = 1.0 / 5e-3
-    tau_mem_inv: Tensor = 1.0 / 1e-2
-    v_leak: Tensor = 0.0
+    tau_syn_inv: Tensor = 1.0 / 5e-3  # type: ignore[assignment]  # norse's float default
+    tau_mem_inv: Tensor = 1.0 / 1e-2  # type: ignore[assignment]  # norse's float default
+    v_leak: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIState(NamedTuple):

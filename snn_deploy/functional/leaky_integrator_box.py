@@ -17,8 +17,8 @@ from snn_deploy.functional.defaults import default_parameters
 class LIBoxParameters(NamedTuple):
     """Parameters of a box leaky integrator: ``tau_mem_inv`` (1/s) and ``v_leak``."""
 
-    tau_mem_inv: Tensor = 1.0 / 1e-2
-    v_leak: Tensor = 0.0
+    tau_mem_inv: Tensor = 1.0 / 1e-2  # type: ignore[assignment]  # norse's float default
+    v_leak: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIBoxState(NamedTuple):

@@ -9,6 +9,7 @@ a spike sets it to :math:`\rho_{\text{reset}}`. As in norse, the current and the
 
 from typing import NamedTuple, Tuple
 
+import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
@@ -17,7 +18,7 @@ from snn_deploy.functional.lif_adex import (
     LIFAdExParameters,
     LIFAdExState,
     lif_adex_feed_forward_step,
-    lif_adex_step,
+    lif_adex_projected_step,
 )
 from snn_deploy.functional.lif_refrac import refractory_update
 
@@ -32,7 +33,7 @@ class LIFAdExRefracParameters(NamedTuple):
     """
 
     lif_adex: LIFAdExParameters = LIFAdExParameters()
-    rho_reset: Tensor = 5.0
+    rho_reset: Tensor = 5.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIFAdExRefracState(NamedTuple):
@@ -72,7 +73,19 @@ def lif_adex_refrac_step(
     dt: float = 0.001,
 ) -> Tuple[Tensor, LIFAdExRefracState]:
     """:func:`lif_adex_step`, then :func:`refractory_update`; the masked spikes are the ones fed back."""
-    z, adex = lif_adex_step(input_tensor, state.lif_adex, input_weights, recurrent_weights, p.lif_adex, dt)
+    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    return lif_adex_refrac_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_adex_refrac_projected_step(
+    input_current: Tensor,
+    state: LIFAdExRefracState,
+    recurrent_weights: Tensor,
+    p: LIFAdExRefracParameters,
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFAdExRefracState]:
+    r""":func:`lif_adex_refrac_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    z, adex = lif_adex_projected_step(input_current, state.lif_adex, recurrent_weights, p.lif_adex, dt)
     z, v, rho = refractory_update(
         state.rho, state.lif_adex.v, z, adex.v, p.rho_reset, p.lif_adex.method, p.lif_adex.alpha
     )

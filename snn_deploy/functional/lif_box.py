@@ -31,10 +31,10 @@ class LIFBoxParameters(NamedTuple):
             ``(z, v, v_reset, v_th)``)
     """
 
-    tau_mem_inv: Tensor = 1.0 / 1e-2
-    v_leak: Tensor = 0.0
-    v_th: Tensor = 1.0
-    v_reset: Tensor = 0.0
+    tau_mem_inv: Tensor = 1.0 / 1e-2  # type: ignore[assignment]  # norse's float default
+    v_leak: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
+    v_th: Tensor = 1.0  # type: ignore[assignment]  # norse's float default
+    v_reset: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
     method: str = "super"
     alpha: float = 100.0
     reset_method: ResetMethod = reset_value

@@ -38,12 +38,12 @@ class LIFExParameters(NamedTuple):
         alpha (float): sharpness of the surrogate gradient
     """
 
-    delta_T: Tensor = 0.5
-    tau_syn_inv: Tensor = 1.0 / 5e-3
-    tau_mem_inv: Tensor = 1.0 / 1e-2
-    v_leak: Tensor = 0.0
-    v_th: Tensor = 1.0
-    v_reset: Tensor = 0.0
+    delta_T: Tensor = 0.5  # type: ignore[assignment]  # norse's float default
+    tau_syn_inv: Tensor = 1.0 / 5e-3  # type: ignore[assignment]  # norse's float default
+    tau_mem_inv: Tensor = 1.0 / 1e-2  # type: ignore[assignment]  # norse's float default
+    v_leak: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
+    v_th: Tensor = 1.0  # type: ignore[assignment]  # norse's float default
+    v_reset: Tensor = 0.0  # type: ignore[assignment]  # norse's float default
     method: str = "super"
     alpha: float = 100.0
 

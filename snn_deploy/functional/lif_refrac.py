@@ -23,7 +23,7 @@ from snn_deploy.functional.lif import (
     LIFParameters,
     LIFState,
     lif_feed_forward_step,
-    lif_step,
+    lif_projected_step,
 )
 from snn_deploy.functional.threshold import threshold
 
@@ -38,7 +38,7 @@ class LIFRefracParameters(NamedTuple):
     """
 
     lif: LIFParameters = LIFParameters()
-    rho_reset: Tensor = 5.0
+    rho_reset: Tensor = 5.0  # type: ignore[assignment]  # norse's float default
 
 
 class LIFRefracState(NamedTuple):
@@ -93,6 +93,14 @@ def lif_refrac_step(
 ) -> Tuple[Tensor, LIFRefracState]:
     """One Euler step of a recurrent refractory LIF neuron: :func:`lif_step`, then
     :func:`refractory_update`; the masked spikes are the ones fed back."""
-    z, lif = lif_step(input_tensor, state.lif, input_weights, recurrent_weights, p.lif, dt)
+    input_current = torch.nn.functional.linear(input_tensor, input_weights)
+    return lif_refrac_projected_step(input_current, state, recurrent_weights, p, dt)
+
+
+def lif_refrac_projected_step(
+    input_current: Tensor, state: LIFRefracState, recurrent_weights: Tensor, p: LIFRefracParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFRefracState]:
+    r""":func:`lif_refrac_step` with the input current :math:`W_{\text{in}} z_{\text{in}}` given."""
+    z, lif = lif_projected_step(input_current, state.lif, recurrent_weights, p.lif, dt)
     z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p.rho_reset, p.lif.method, p.lif.alpha)
     return z, LIFRefracState(LIFState(z, v, lif.i), rho)

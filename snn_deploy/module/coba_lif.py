@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.coba_lif import CobaLIFParameters, CobaLIFState, coba_lif_step
-from snn_deploy.module.snn import RecurrentCell, check_call
+from snn_deploy.module.snn import RecurrentCell, cell_forward
 
 
 class CobaLIFCell(RecurrentCell):
@@ -46,7 +46,7 @@ class CobaLIFCell(RecurrentCell):
     v_thresh: Tensor
     method: str
     alpha: float
-    default_p = CobaLIFParameters()
+    parameters_type = CobaLIFParameters
 
     def __init__(self, input_size: int, hidden_size: int, p: Optional[CobaLIFParameters] = None, dt: float = 0.001):
         input_weights = torch.randn(hidden_size, input_size) / math.sqrt(input_size)
@@ -75,8 +75,7 @@ class CobaLIFCell(RecurrentCell):
         zeros = self.hidden_zeros(input_tensor)
         return CobaLIFState(z=zeros, v=zeros + self.v_rest.detach(), g_e=zeros, g_i=zeros)
 
-    def forward(self, input_tensor: Tensor, state: Optional[CobaLIFState] = None) -> Tuple[Tensor, CobaLIFState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        return coba_lif_step(input_tensor, s, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    def step(self, input_tensor: Tensor, state: CobaLIFState) -> Tuple[Tensor, CobaLIFState]:
+        return coba_lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+
+    forward = cell_forward(CobaLIFState)

@@ -41,6 +41,8 @@ def _merge_states(states: List[Any]) -> Any:
 class _CustomNeuron(NeuronModule):
     """The stored callables and ``p`` of a user-defined neuron."""
 
+    step: Callable[[Tensor, Any], Tuple[Tensor, Any]]  # each class's call of the activation
+
     def _store(self, activation: Callable, state_fallback: Callable, p: Any, activation_sparse: Optional[Callable]):
         self.activation = activation
         self.activation_sparse = activation_sparse
@@ -86,7 +88,30 @@ class _CustomNeuron(NeuronModule):
         )
 
 
-class SNNCell(_CustomNeuron, NeuronCell):
+class _CustomCell(_CustomNeuron):
+    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
+        input_tensor = check_call(self, input_tensor, state)
+        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+
+class _CustomLayer(_CustomNeuron):
+    """Over the time steps of ``x`` ``(T, ...)``: ``(outputs for all T, final state)``, or the
+    states of every step stacked with ``record_states=True``."""
+
+    record_states: bool
+
+    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
+        input_tensor = check_call(self, input_tensor, state)
+        s = self.initial_state(input_tensor) if state is None else state
+        outputs, states = [], []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+            states.append(s)
+        return torch.stack(outputs), _merge_states(states) if self.record_states else s
+
+
+class SNNCell(_CustomCell, NeuronCell):
     """A feed-forward neuron without time: ``forward(x, state=None) -> activation(x, state, p, dt)``,
     ``state=None`` meaning ``state_fallback(x)``."""
 
@@ -101,15 +126,12 @@ class SNNCell(_CustomNeuron, NeuronCell):
         super().__init__(p, dt)
         self._store(activation, state_fallback, p, activation_sparse)
 
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        return self._activation_for(input_tensor)(input_tensor, s, self.p, self.dt)
+    def step(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
+        return self._activation_for(input_tensor)(input_tensor, state, self.p, self.dt)
 
 
-class SNN(_CustomNeuron, NeuronLayer):
-    """A feed-forward neuron over the time steps of ``x`` ``(T, ...)``: ``(outputs for all T, final
-    state)``, or the states of every step stacked with ``record_states=True``."""
+class SNN(_CustomLayer, NeuronLayer):
+    """:class:`SNNCell` over the time steps of ``x`` ``(T, ...)``."""
 
     def __init__(
         self,
@@ -124,19 +146,10 @@ class SNN(_CustomNeuron, NeuronLayer):
         self._store(activation, state_fallback, p, activation_sparse)
         self.record_states = record_states
 
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        activation, p = self._activation_for(input_tensor), self.p
-        outputs, states = [], []
-        for input_t in input_tensor:
-            output, s = activation(input_t, s, p, self.dt)
-            outputs.append(output)
-            states.append(s)
-        return torch.stack(outputs), _merge_states(states) if self.record_states else s
+    step = SNNCell.step
 
 
-class SNNRecurrentCell(_CustomNeuron, RecurrentCell):
+class SNNRecurrentCell(_CustomCell, RecurrentCell):
     """A recurrent neuron without time: ``activation(x, state, input_weights, recurrent_weights, p, dt)``,
     with norse's weights: ``(hidden, input)`` and ``(hidden, hidden)``, :math:`\\mathcal{N}(0, 2/\\text{hidden})`
     by default, no self-connections unless ``autapses``."""
@@ -157,14 +170,12 @@ class SNNRecurrentCell(_CustomNeuron, RecurrentCell):
         super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
         self._store(activation, state_fallback, p, activation_sparse)
 
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
+    def step(self, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
         activation = self._activation_for(input_tensor)
-        return activation(input_tensor, s, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+        return activation(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class SNNRecurrent(_CustomNeuron, RecurrentLayer):
+class SNNRecurrent(_CustomLayer, RecurrentLayer):
     """:class:`SNNRecurrentCell` over the time steps of ``x`` ``(T, ..., input_size)``."""
 
     def __init__(
@@ -185,14 +196,4 @@ class SNNRecurrent(_CustomNeuron, RecurrentLayer):
         self._store(activation, state_fallback, p, activation_sparse)
         self.record_states = record_states
 
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        activation, p = self._activation_for(input_tensor), self.p
-        input_weights, recurrent_weights = self.input_weights, self.masked_recurrent_weights()
-        outputs, states = [], []
-        for input_t in input_tensor:
-            output, s = activation(input_t, s, input_weights, recurrent_weights, p, self.dt)
-            outputs.append(output)
-            states.append(s)
-        return torch.stack(outputs), _merge_states(states) if self.record_states else s
+    step = SNNRecurrentCell.step

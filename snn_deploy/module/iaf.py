@@ -3,20 +3,20 @@
 See :mod:`snn_deploy.functional.iaf` for the equations.
 """
 
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
 
 from snn_deploy.functional.iaf import IAFFeedForwardState, IAFParameters, iaf_feed_forward_step
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, cell_forward, layer_forward
 
 
-class IAFParameterFields:
+class _IAFFeedForward(NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``v_th``, ``v_reset``
     and its attributes ``method``, ``alpha``."""
 
-    default_p = IAFParameters()
+    parameters_type = IAFParameters
     v_th: Tensor
     v_reset: Tensor
     method: str
@@ -30,8 +30,11 @@ class IAFParameterFields:
         """:math:`v = v_{\\text{reset}}` (as norse), shaped like one step of the input."""
         return IAFFeedForwardState(v=torch.zeros_like(input_tensor) + self.v_reset.detach())
 
+    def step(self, input_tensor: Tensor, state: IAFFeedForwardState) -> Tuple[Tensor, IAFFeedForwardState]:
+        return iaf_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-class IAFCell(IAFParameterFields, NeuronCell):
+
+class IAFCell(_IAFFeedForward, NeuronCell):
     r"""One step of an integrate-and-fire neuron (no leak):
 
     .. math::
@@ -42,33 +45,11 @@ class IAFCell(IAFParameterFields, NeuronCell):
     ``forward(x_t, state=None) -> (z, IAFFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> IAFFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
-    ) -> Tuple[Tensor, IAFFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        return iaf_feed_forward_step(input_tensor, s, self.p, self.dt)
+    forward = cell_forward(IAFFeedForwardState)
 
 
-class IAF(IAFParameterFields, NeuronLayer):
+class IAF(_IAFFeedForward, NeuronLayer):
     """:class:`IAFCell` over time: ``forward(x) -> (z for all T, final IAFFeedForwardState)`` for
     ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> IAFFeedForwardState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[IAFFeedForwardState] = None
-    ) -> Tuple[Tensor, IAFFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = iaf_feed_forward_step(input_t, s, self.p, self.dt)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(IAFFeedForwardState)

@@ -6,7 +6,7 @@ The behaviour's parameters become buffers (``a``, ``b``, ...) and its initial st
 ``initial_v`` and ``initial_u``, broadcast to the input's shape, dtype and device in every call.
 """
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -20,7 +20,18 @@ from snn_deploy.functional.izhikevich import (
     izhikevich_projected_step,
     izhikevich_recurrent_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, _float_dtype, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    _float_dtype,
+    cell_forward,
+    layer_forward,
+    recurrent_layer_forward,
+)
 
 
 def _behavior_parameters(owner: Any, spiking_method: Any) -> IzhikevichParameters:
@@ -64,9 +75,12 @@ class IzhikevichParameterFields:
         )
 
 
-class _IzhikevichInitialState(IzhikevichParameterFields):
+class _IzhikevichInitialState(IzhikevichParameterFields, NeuronModule):
     """Holds the behaviour's initial ``v`` and ``u`` as non-persistent buffers (norse keeps them
     out of the state_dict too), so they follow ``.to()``."""
+
+    initial_v: Tensor
+    initial_u: Tensor
 
     def _register_initial_state(self, s: IzhikevichState) -> None:
         for name, value in (("initial_v", s.v), ("initial_u", s.u)):
@@ -90,7 +104,7 @@ class _IzhikevichFeedForward(_IzhikevichInitialState):
         return izhikevich_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _IzhikevichRecurrent(_IzhikevichInitialState):
+class _IzhikevichRecurrent(_IzhikevichInitialState, RecurrentNeuronModule):
     """Recurrent Izhikevich dynamics: :math:`I = W_{\\text{in}} x + W_{\\text{rec}} z`."""
 
     def __init__(
@@ -135,31 +149,14 @@ class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, IzhikevichState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> IzhikevichState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(IzhikevichState)
 
 
 class Izhikevich(_IzhikevichFeedForward, NeuronLayer):
     """:class:`IzhikevichCell` over time: ``forward(x) -> (z for all T, final IzhikevichState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> IzhikevichState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[IzhikevichState] = None) -> Tuple[Tensor, IzhikevichState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(IzhikevichState)
 
 
 class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
@@ -170,34 +167,11 @@ class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
     ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> IzhikevichRecurrentState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
-    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(IzhikevichRecurrentState)
 
 
 class IzhikevichRecurrent(_IzhikevichRecurrent, RecurrentLayer):
     """:class:`IzhikevichRecurrentCell` over time: ``forward(x) -> (z for all T, final
     IzhikevichRecurrentState)`` for ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> IzhikevichRecurrentState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[IzhikevichRecurrentState] = None
-    ) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
-        recurrent_weights = self.masked_recurrent_weights()
-        outputs: List[Tensor] = []
-        for input_current in input_currents:
-            output, s = self.projected_step(input_current, s, recurrent_weights)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(IzhikevichRecurrentState)

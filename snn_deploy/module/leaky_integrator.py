@@ -4,7 +4,7 @@ See :mod:`snn_deploy.functional.leaky_integrator` for the equations.
 """
 
 import math
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -15,13 +15,13 @@ from snn_deploy.functional.leaky_integrator import (
     li_feed_forward_step,
     li_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
+from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, cell_forward, layer_forward
 
 
-class LIParameterFields:
+class LIParameterFields(NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters)."""
 
-    default_p = LIParameters()
+    parameters_type = LIParameters
     tau_syn_inv: Tensor
     tau_mem_inv: Tensor
     v_leak: Tensor
@@ -53,31 +53,14 @@ class LICell(_LIFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (v, LIState)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIState)
 
 
 class LI(_LIFeedForward, NeuronLayer):
     """:class:`LICell` over time: ``forward(x) -> (v for all T, final LIState)`` for ``x`` of
     shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(LIState)
 
 
 class LILinearCell(LIParameterFields, NeuronCell):
@@ -101,11 +84,10 @@ class LILinearCell(LIParameterFields, NeuronCell):
         zeros = input_tensor.new_zeros(list(input_tensor.shape[:-1]) + [self.hidden_size])
         return LIState(v=zeros + self.v_leak.detach(), i=zeros)
 
-    def forward(self, input_tensor: Tensor, state: Optional[LIState] = None) -> Tuple[Tensor, LIState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        return li_step(input_tensor, s, self.input_weights, self.p, self.dt)
+    def step(self, input_tensor: Tensor, state: LIState) -> Tuple[Tensor, LIState]:
+        return li_step(input_tensor, state, self.input_weights, self.p, self.dt)
+
+    forward = cell_forward(LIState)
 
     def extra_repr(self) -> str:
         return f"input_size={self.input_size}, hidden_size={self.hidden_size}, p={self.p}, dt={self.dt}"

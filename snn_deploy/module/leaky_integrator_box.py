@@ -3,19 +3,19 @@
 See :mod:`snn_deploy.functional.leaky_integrator_box` for the equations.
 """
 
-from typing import Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
 
 from snn_deploy.functional.leaky_integrator_box import LIBoxParameters, LIBoxState, li_box_feed_forward_step
-from snn_deploy.module.snn import NeuronCell, check_call
+from snn_deploy.module.snn import NeuronCell, NeuronModule, cell_forward
 
 
-class LIBoxParameterFields:
+class LIBoxParameterFields(NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``tau_mem_inv``, ``v_leak``."""
 
-    default_p = LIBoxParameters()
+    parameters_type = LIBoxParameters
     tau_mem_inv: Tensor
     v_leak: Tensor
 
@@ -38,9 +38,7 @@ class LIBoxCell(LIBoxParameterFields, NeuronCell):
         """:math:`v = v_{\\text{leak}}`, shaped like the input."""
         return LIBoxState(v=torch.zeros_like(input_tensor) + self.v_leak.detach())
 
-    def forward(self, input_tensor: Tensor, state: Optional[LIBoxState] = None) -> Tuple[Tensor, LIBoxState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return li_box_feed_forward_step(
-            input_tensor, self.initial_state(input_tensor) if state is None else state, self.p, self.dt
-        )
+    def step(self, input_tensor: Tensor, state: LIBoxState) -> Tuple[Tensor, LIBoxState]:
+        return li_box_feed_forward_step(input_tensor, state, self.p, self.dt)
+
+    forward = cell_forward(LIBoxState)

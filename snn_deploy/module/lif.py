@@ -3,7 +3,7 @@
 See :mod:`snn_deploy.functional.lif` for the equations and the step order.
 """
 
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
@@ -16,14 +16,24 @@ from snn_deploy.functional.lif import (
     lif_projected_step,
     lif_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    layer_forward,
+    recurrent_layer_forward,
+)
 
 
 class LIFParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) ``tau_syn_inv``,
     ``tau_mem_inv``, ``v_leak``, ``v_th``, ``v_reset`` and its attributes ``method``, ``alpha``."""
 
-    default_p = LIFParameters()
+    parameters_type = LIFParameters
     tau_syn_inv: Tensor
     tau_mem_inv: Tensor
     v_leak: Tensor
@@ -39,7 +49,7 @@ class LIFParameterFields:
         )
 
 
-class _LIFFeedForward(LIFParameterFields):
+class _LIFFeedForward(LIFParameterFields, NeuronModule):
     def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like one step of the input."""
         zeros = torch.zeros_like(input_tensor)
@@ -49,9 +59,7 @@ class _LIFFeedForward(LIFParameterFields):
         return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRecurrent(LIFParameterFields):
-    hidden_size: int
-
+class _LIFRecurrent(LIFParameterFields, RecurrentNeuronModule):
     def initial_step_state(self, input_tensor: Tensor) -> LIFState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
         zeros = self.hidden_zeros(input_tensor)
@@ -79,35 +87,14 @@ class LIFCell(_LIFFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFFeedForwardState)
 
 
 class LIF(_LIFFeedForward, NeuronLayer):
     """:class:`LIFCell` over time: ``forward(x) -> (z for all T, final LIFFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(LIFFeedForwardState)
 
 
 class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
@@ -120,30 +107,11 @@ class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFState)
 
 
 class LIFRecurrent(_LIFRecurrent, RecurrentLayer):
     """:class:`LIFRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFState)`` for
     ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
-        recurrent_weights = self.masked_recurrent_weights()
-        outputs: List[Tensor] = []
-        for input_current in input_currents:
-            output, s = self.projected_step(input_current, s, recurrent_weights)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(LIFState)

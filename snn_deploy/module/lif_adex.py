@@ -4,7 +4,7 @@
 See :mod:`snn_deploy.functional.lif_adex` for the equations and the step order.
 """
 
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
@@ -17,13 +17,23 @@ from snn_deploy.functional.lif_adex import (
     lif_adex_projected_step,
     lif_adex_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    layer_forward,
+    recurrent_layer_forward,
+)
 
 
 class LIFAdExParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
-    default_p = LIFAdExParameters()
+    parameters_type = LIFAdExParameters
     adaptation_current: Tensor
     adaptation_spike: Tensor
     delta_T: Tensor
@@ -53,7 +63,7 @@ class LIFAdExParameterFields:
         )
 
 
-class _LIFAdExFeedForward(LIFAdExParameterFields):
+class _LIFAdExFeedForward(LIFAdExParameterFields, NeuronModule):
     """Feed-forward LIFAdEx dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
@@ -68,7 +78,7 @@ class _LIFAdExFeedForward(LIFAdExParameterFields):
         return lif_adex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFAdExRecurrent(LIFAdExParameterFields):
+class _LIFAdExRecurrent(LIFAdExParameterFields, RecurrentNeuronModule):
     """Recurrent LIFAdEx dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExState:
@@ -100,35 +110,14 @@ class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFAdExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFAdExFeedForwardState)
 
 
 class LIFAdEx(_LIFAdExFeedForward, NeuronLayer):
     """:class:`LIFAdExCell` over time: ``forward(x) -> (z for all T, final LIFAdExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFAdExFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFAdExFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(LIFAdExFeedForwardState)
 
 
 class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
@@ -139,30 +128,11 @@ class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFAdExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFAdExState)
 
 
 class LIFAdExRecurrent(_LIFAdExRecurrent, RecurrentLayer):
     """:class:`LIFAdExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFAdExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFAdExState] = None) -> Tuple[Tensor, LIFAdExState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
-        recurrent_weights = self.masked_recurrent_weights()
-        outputs: List[Tensor] = []
-        for input_current in input_currents:
-            output, s = self.projected_step(input_current, s, recurrent_weights)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(LIFAdExState)

@@ -4,7 +4,7 @@
 See :mod:`snn_deploy.functional.lif_adex_refrac` for the equations and the step order.
 """
 
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
@@ -15,16 +15,24 @@ from snn_deploy.functional.lif_adex_refrac import (
     LIFAdExRefracParameters,
     LIFAdExRefracState,
     lif_adex_refrac_feed_forward_step,
+    lif_adex_refrac_projected_step,
     lif_adex_refrac_step,
 )
-from snn_deploy.module.snn import NeuronCell, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    recurrent_layer_forward,
+)
 
 
 class LIFAdExRefracParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) ``lif_adex_*`` and
     ``rho_reset`` and its attributes ``lif_adex_method``, ``lif_adex_alpha``."""
 
-    default_p = LIFAdExRefracParameters()
+    parameters_type = LIFAdExRefracParameters
     lif_adex_adaptation_current: Tensor
     lif_adex_adaptation_spike: Tensor
     lif_adex_delta_T: Tensor
@@ -56,10 +64,8 @@ class LIFAdExRefracParameterFields:
         return LIFAdExRefracParameters(lif_adex, self.rho_reset)
 
 
-class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields):
+class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields, RecurrentNeuronModule):
     """Recurrent refractory LIFAdEx dynamics: the input and the last spikes enter through weights."""
-
-    hidden_size: int
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped ``(*input.shape[:-1], hidden_size)``."""
@@ -71,6 +77,12 @@ class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields):
         return lif_adex_refrac_step(
             input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
         )
+
+    def projected_step(
+        self, input_current: Tensor, state: LIFAdExRefracState, recurrent_weights: Tensor
+    ) -> Tuple[Tensor, LIFAdExRefracState]:
+        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
+        return lif_adex_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
 class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
@@ -94,13 +106,12 @@ class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
         v = zeros + self.lif_adex_v_leak.detach()
         return LIFAdExRefracFeedForwardState(LIFAdExFeedForwardState(v=v, i=zeros, a=zeros), rho=zeros)
 
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFAdExRefracFeedForwardState] = None
+    def step(
+        self, input_tensor: Tensor, state: LIFAdExRefracFeedForwardState
     ) -> Tuple[Tensor, LIFAdExRefracFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        return lif_adex_refrac_feed_forward_step(input_tensor, s, self.p, self.dt)
+        return lif_adex_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
+
+    forward = cell_forward(LIFAdExRefracFeedForwardState)
 
 
 class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
@@ -113,32 +124,11 @@ class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFAdExRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
-    ) -> Tuple[Tensor, LIFAdExRefracState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFAdExRefracState)
 
 
 class LIFAdExRefracRecurrent(_LIFAdExRefracRecurrent, RecurrentLayer):
     """:class:`LIFAdExRefracRecurrentCell` over time: ``forward(x) -> (z for all T, final
     LIFAdExRefracState)`` for ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFAdExRefracState] = None
-    ) -> Tuple[Tensor, LIFAdExRefracState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(LIFAdExRefracState)

@@ -3,17 +3,17 @@
 See :mod:`snn_deploy.functional.lif_box` for the equations.
 """
 
-from typing import Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor, nn
 
 from snn_deploy.functional.lif_box import LIFBoxFeedForwardState, LIFBoxParameters, lif_box_integrate
 from snn_deploy.functional.reset import ResetMethod, reset_subtract, reset_value
-from snn_deploy.module.snn import NeuronCell, check_call
+from snn_deploy.module.snn import NeuronCell, NeuronModule, cell_forward
 
 
-class LIFBoxParameterFields:
+class LIFBoxParameterFields(NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``tau_mem_inv``,
     ``v_leak``, ``v_th``, ``v_reset`` and its attributes ``method``, ``alpha``, ``reset_method``.
 
@@ -23,7 +23,7 @@ class LIFBoxParameterFields:
     __jit_unused_properties__ = ["p"]
     __jit_ignored_attributes__ = ["reset_method"]
 
-    default_p = LIFBoxParameters()
+    parameters_type = LIFBoxParameters
     tau_mem_inv: Tensor
     v_leak: Tensor
     v_th: Tensor
@@ -58,20 +58,17 @@ class LIFBoxCell(LIFBoxParameterFields, NeuronCell):
         """:math:`v = v_{\\text{leak}}`, shaped like the input."""
         return LIFBoxFeedForwardState(v=torch.zeros_like(input_tensor) + self.v_leak.detach())
 
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFBoxFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFBoxFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
+    def step(self, input_tensor: Tensor, state: LIFBoxFeedForwardState) -> Tuple[Tensor, LIFBoxFeedForwardState]:
         z, v = lif_box_integrate(
-            input_tensor, s.v, self.tau_mem_inv, self.v_leak, self.v_th, self.method, self.alpha, self.dt
+            input_tensor, state.v, self.tau_mem_inv, self.v_leak, self.v_th, self.method, self.alpha, self.dt
         )
         if torch.jit.is_scripting():
             if self.scripted_reset_subtracts:
                 return z, LIFBoxFeedForwardState(reset_subtract(z, v, self.v_reset, self.v_th))
             return z, LIFBoxFeedForwardState(reset_value(z, v, self.v_reset, self.v_th))
         return z, LIFBoxFeedForwardState(self._reset(z, v))
+
+    forward = cell_forward(LIFBoxFeedForwardState)
 
     @torch.jit.unused
     def _reset(self, z: Tensor, v: Tensor) -> Tensor:

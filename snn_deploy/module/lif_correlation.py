@@ -51,10 +51,25 @@ class LIFCorrelation(NeuronModule):
     and ``recurrent_weights`` ``(hidden_size, hidden_size)`` (used as given, autapses included).
     """
 
-    default_p = LIFCorrelationParameters()
+    parameters_type = LIFCorrelationParameters
     min_input_dim = 2
     exact_input_dim = 2
     input_layout = "(batch, input_size)"
+    lif_parameters_tau_syn_inv: Tensor
+    lif_parameters_tau_mem_inv: Tensor
+    lif_parameters_v_leak: Tensor
+    lif_parameters_v_th: Tensor
+    lif_parameters_v_reset: Tensor
+    lif_parameters_method: str
+    lif_parameters_alpha: float
+    input_correlation_parameters_eta_p: Tensor
+    input_correlation_parameters_eta_m: Tensor
+    input_correlation_parameters_tau_ac_inv: Tensor
+    input_correlation_parameters_tau_c_inv: Tensor
+    recurrent_correlation_parameters_eta_p: Tensor
+    recurrent_correlation_parameters_eta_m: Tensor
+    recurrent_correlation_parameters_tau_ac_inv: Tensor
+    recurrent_correlation_parameters_tau_c_inv: Tensor
 
     def __init__(
         self,

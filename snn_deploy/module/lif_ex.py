@@ -3,7 +3,7 @@
 See :mod:`snn_deploy.functional.lif_ex` for the equations and the step order.
 """
 
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
@@ -16,13 +16,23 @@ from snn_deploy.functional.lif_ex import (
     lif_ex_projected_step,
     lif_ex_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    layer_forward,
+    recurrent_layer_forward,
+)
 
 
 class LIFExParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
-    default_p = LIFExParameters()
+    parameters_type = LIFExParameters
     delta_T: Tensor
     tau_syn_inv: Tensor
     tau_mem_inv: Tensor
@@ -46,7 +56,7 @@ class LIFExParameterFields:
         )
 
 
-class _LIFExFeedForward(LIFExParameterFields):
+class _LIFExFeedForward(LIFExParameterFields, NeuronModule):
     """Feed-forward LIFEx dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
@@ -58,7 +68,7 @@ class _LIFExFeedForward(LIFExParameterFields):
         return lif_ex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFExRecurrent(LIFExParameterFields):
+class _LIFExRecurrent(LIFExParameterFields, RecurrentNeuronModule):
     """Recurrent LIFEx dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExState:
@@ -88,35 +98,14 @@ class LIFExCell(_LIFExFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFExFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFExFeedForwardState)
 
 
 class LIFEx(_LIFExFeedForward, NeuronLayer):
     """:class:`LIFExCell` over time: ``forward(x) -> (z for all T, final LIFExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFExFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFExFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(LIFExFeedForwardState)
 
 
 class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
@@ -127,30 +116,11 @@ class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFExState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFExState)
 
 
 class LIFExRecurrent(_LIFExRecurrent, RecurrentLayer):
     """:class:`LIFExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LIFExState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFExState] = None) -> Tuple[Tensor, LIFExState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
-        recurrent_weights = self.masked_recurrent_weights()
-        outputs: List[Tensor] = []
-        for input_current in input_currents:
-            output, s = self.projected_step(input_current, s, recurrent_weights)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(LIFExState)

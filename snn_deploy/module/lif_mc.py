@@ -4,22 +4,33 @@ See :mod:`snn_deploy.functional.lif_mc` for the equations and the step order.
 """
 
 import math
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
-import torch
 from torch import Tensor
 
-from snn_deploy.functional.lif import LIFParameters, LIFState
+from snn_deploy.functional.lif import LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
 from snn_deploy.module.lif import _LIFRecurrent
-from snn_deploy.module.snn import RecurrentCell, _initial_weights, check_call
+from snn_deploy.module.snn import RecurrentCell, RecurrentNeuronModule, _initial_weights, cell_forward
 
 
-class _Coupling:
+class _Coupling(RecurrentNeuronModule):
     """The conductances ``g_coupling`` ``(hidden, hidden)`` between compartments, a learnable
-    parameter, :math:`\\mathcal{N}(0, 1/\\text{hidden})` by default as in norse."""
+    parameter, :math:`\\mathcal{N}(0, 1/\\text{hidden})` by default as in norse; the constructor of
+    the multi-compartment cells."""
 
-    def _init_coupling(self, g_coupling: Optional[Tensor]) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        p: Optional[Any] = None,
+        g_coupling: Optional[Tensor] = None,
+        input_weights: Optional[Tensor] = None,
+        recurrent_weights: Optional[Tensor] = None,
+        autapses: bool = False,
+        dt: float = 0.001,
+    ):
+        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
         shape = (self.hidden_size, self.hidden_size)
         try:
             self.g_coupling = _initial_weights(g_coupling, shape, 1.0 / math.sqrt(self.hidden_size))
@@ -29,20 +40,6 @@ class _Coupling:
 
 class _LIFMCRecurrent(_Coupling, _LIFRecurrent):
     """Recurrent LIF dynamics with coupled compartments."""
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: Optional[LIFParameters] = None,
-        g_coupling: Optional[Tensor] = None,
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
-        self._init_coupling(g_coupling)
 
     def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
         return lif_mc_step(
@@ -69,10 +66,4 @@ class LIFMCRecurrentCell(_LIFMCRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFState] = None) -> Tuple[Tensor, LIFState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFState)

@@ -4,34 +4,19 @@ See :mod:`snn_deploy.functional.lif_mc_refrac` for the equations, the step order
 differs from norse 1.1.
 """
 
-from typing import Optional, Tuple
+from typing import Tuple
 
-import torch
 from torch import Tensor
 
 from snn_deploy.functional.lif_mc_refrac import lif_mc_refrac_step
-from snn_deploy.functional.lif_refrac import LIFRefracParameters, LIFRefracState
+from snn_deploy.functional.lif_refrac import LIFRefracState
 from snn_deploy.module.lif_mc import _Coupling
 from snn_deploy.module.lif_refrac import _LIFRefracRecurrent
-from snn_deploy.module.snn import RecurrentCell, check_call
+from snn_deploy.module.snn import RecurrentCell, cell_forward
 
 
 class _LIFMCRefracRecurrent(_Coupling, _LIFRefracRecurrent):
     """Recurrent refractory LIF dynamics with coupled compartments."""
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        p: Optional[LIFRefracParameters] = None,
-        g_coupling: Optional[Tensor] = None,
-        input_weights: Optional[Tensor] = None,
-        recurrent_weights: Optional[Tensor] = None,
-        autapses: bool = False,
-        dt: float = 0.001,
-    ):
-        super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
-        self._init_coupling(g_coupling)
 
     def step(self, input_tensor: Tensor, state: LIFRefracState) -> Tuple[Tensor, LIFRefracState]:
         return lif_mc_refrac_step(
@@ -52,10 +37,4 @@ class LIFMCRefracRecurrentCell(_LIFMCRefracRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFRefracState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFRefracState)

@@ -1,9 +1,10 @@
-"""Refractory LIF modules: ``LIFRefracCell`` and ``LIFRefracRecurrentCell``.
+"""Refractory LIF modules: ``LIFRefracCell``, ``LIFRefracRecurrentCell`` and ``LIFRefracRecurrent``
+(norse 1.1 has no feed-forward layer of this model).
 
 See :mod:`snn_deploy.functional.lif_refrac` for the equations and the step order.
 """
 
-from typing import Optional, Tuple
+from typing import Tuple
 
 import torch
 from torch import Tensor
@@ -14,16 +15,25 @@ from snn_deploy.functional.lif_refrac import (
     LIFRefracParameters,
     LIFRefracState,
     lif_refrac_feed_forward_step,
+    lif_refrac_projected_step,
     lif_refrac_step,
 )
-from snn_deploy.module.snn import NeuronCell, RecurrentCell, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    recurrent_layer_forward,
+)
 
 
 class LIFRefracParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) ``lif_tau_syn_inv``,
     ..., ``lif_v_reset``, ``rho_reset`` and its attributes ``lif_method``, ``lif_alpha``."""
 
-    default_p = LIFRefracParameters()
+    parameters_type = LIFRefracParameters
     lif_tau_syn_inv: Tensor
     lif_tau_mem_inv: Tensor
     lif_v_leak: Tensor
@@ -47,7 +57,7 @@ class LIFRefracParameterFields:
         return LIFRefracParameters(lif, self.rho_reset)
 
 
-class _LIFRefracFeedForward(LIFRefracParameterFields):
+class _LIFRefracFeedForward(LIFRefracParameterFields, NeuronModule):
     """Feed-forward refractory LIF dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
@@ -59,7 +69,7 @@ class _LIFRefracFeedForward(LIFRefracParameterFields):
         return lif_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRefracRecurrent(LIFRefracParameterFields):
+class _LIFRefracRecurrent(LIFRefracParameterFields, RecurrentNeuronModule):
     """Recurrent refractory LIF dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracState:
@@ -72,6 +82,12 @@ class _LIFRefracRecurrent(LIFRefracParameterFields):
         return lif_refrac_step(
             input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
         )
+
+    def projected_step(
+        self, input_current: Tensor, state: LIFRefracState, recurrent_weights: Tensor
+    ) -> Tuple[Tensor, LIFRefracState]:
+        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
+        return lif_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
 class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
@@ -87,15 +103,7 @@ class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFRefracFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LIFRefracFeedForwardState] = None
-    ) -> Tuple[Tensor, LIFRefracFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LIFRefracFeedForwardState)
 
 
 class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
@@ -106,10 +114,15 @@ class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFRefracState:
-        return self.initial_step_state(input_tensor)
+    forward = cell_forward(LIFRefracState)
 
-    def forward(self, input_tensor: Tensor, state: Optional[LIFRefracState] = None) -> Tuple[Tensor, LIFRefracState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+
+class LIFRefracRecurrent(_LIFRefracRecurrent, RecurrentLayer):
+    """:class:`LIFRefracRecurrentCell` over time: ``forward(x) -> (z for all T, final
+    LIFRefracState)`` for ``x`` of shape ``(T, batch, input_size)``.
+
+    ``LIFRefracRecurrent(input_size, hidden_size, p=LIFRefracParameters(), input_weights=None,
+    recurrent_weights=None, autapses=False, dt=0.001)``.
+    """
+
+    forward = recurrent_layer_forward(LIFRefracState)

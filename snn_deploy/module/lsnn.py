@@ -4,7 +4,7 @@
 See :mod:`snn_deploy.functional.lsnn` for the equations and the step order.
 """
 
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -17,7 +17,17 @@ from snn_deploy.functional.lsnn import (
     lsnn_projected_step,
     lsnn_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    RecurrentNeuronModule,
+    cell_forward,
+    layer_forward,
+    recurrent_layer_forward,
+)
 
 
 def _refuse_adjoint(owner: str, adjoint: bool) -> None:
@@ -32,7 +42,7 @@ def _refuse_adjoint(owner: str, adjoint: bool) -> None:
 class LSNNParameterFields:
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
-    default_p = LSNNParameters()
+    parameters_type = LSNNParameters
     tau_syn_inv: Tensor
     tau_mem_inv: Tensor
     tau_adapt_inv: Tensor
@@ -58,7 +68,7 @@ class LSNNParameterFields:
         )
 
 
-class _LSNNFeedForward(LSNNParameterFields):
+class _LSNNFeedForward(LSNNParameterFields, NeuronModule):
     """Feed-forward LSNN dynamics: the input is a current added to :math:`i` every step."""
 
     def __init__(self, p: Optional[LSNNParameters] = None, adjoint: bool = False, dt: float = 0.001):
@@ -77,7 +87,7 @@ class _LSNNFeedForward(LSNNParameterFields):
         return lsnn_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LSNNRecurrent(LSNNParameterFields):
+class _LSNNRecurrent(LSNNParameterFields, RecurrentNeuronModule):
     """Recurrent LSNN dynamics: the input and the last spikes enter through weight matrices."""
 
     def __init__(
@@ -124,35 +134,14 @@ class LSNNCell(_LSNNFeedForward, NeuronCell):
     ``adjoint=True`` is not supported.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LSNNFeedForwardState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
-    ) -> Tuple[Tensor, LSNNFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LSNNFeedForwardState)
 
 
 class LSNN(_LSNNFeedForward, NeuronLayer):
     """:class:`LSNNCell` over time: ``forward(x) -> (z for all T, final LSNNFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LSNNFeedForwardState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(
-        self, input_tensor: Tensor, state: Optional[LSNNFeedForwardState] = None
-    ) -> Tuple[Tensor, LSNNFeedForwardState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs: List[Tensor] = []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = layer_forward(LSNNFeedForwardState)
 
 
 class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
@@ -164,30 +153,11 @@ class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LSNNState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LSNNState:
-        return self.initial_step_state(input_tensor)
-
-    def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(LSNNState)
 
 
 class LSNNRecurrent(_LSNNRecurrent, RecurrentLayer):
     """:class:`LSNNRecurrentCell` over time: ``forward(x) -> (z for all T, final LSNNState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    def initial_state(self, input_tensor: Tensor) -> LSNNState:
-        return self.initial_step_state(input_tensor[0])
-
-    def forward(self, input_tensor: Tensor, state: Optional[LSNNState] = None) -> Tuple[Tensor, LSNNState]:
-        if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)  # all T steps, one product
-        recurrent_weights = self.masked_recurrent_weights()
-        outputs: List[Tensor] = []
-        for input_current in input_currents:
-            output, s = self.projected_step(input_current, s, recurrent_weights)
-            outputs.append(output)
-        return torch.stack(outputs), s
+    forward = recurrent_layer_forward(LSNNState)

@@ -8,7 +8,7 @@ The spatial modules compute their convolution weights from their field parameter
 refreshes them from a backward hook. Derivative orders are fixed when a module is built.
 """
 
-from typing import Any, Callable, List, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, List, NamedTuple, Optional, Tuple, Union, cast
 
 import torch
 from torch import Tensor, nn
@@ -155,6 +155,9 @@ class SampledSpatialReceptiveField2d(_ReceptiveFieldConv):
     parameters (each if its ``optimize_*`` flag is set). The order of the combinations is norse's,
     fixed when the module is built (norse re-sorts if a ratio later reaches or leaves 1)."""
 
+    scales: Tensor
+    angles: Tensor
+    ratios: Tensor
     row_order: Tensor
     derivative_pairs: Tensor
 
@@ -246,7 +249,7 @@ class TemporalReceptiveField(NeuronCell):
     """
 
     __jit_unused_properties__ = ["p"]
-    default_p = _NoParameters()
+    parameters_type = _NoParameters
 
     def __init__(
         self,
@@ -282,7 +285,7 @@ class TemporalReceptiveField(NeuronCell):
         return torch.stack([x for _ in range(self.n_scales)], dim=-self.rf_dimension - 1)
 
     def initial_state(self, x: Tensor) -> LIBoxState:
-        return self.neurons.initial_state(self.repeat_scales(x))
+        return cast(NeuronCell, self.neurons).initial_state(self.repeat_scales(x))
 
     def forward(self, x: Tensor, state: Optional[LIBoxState] = None) -> Tuple[Tensor, LIBoxState]:
         if not torch.jit.is_scripting():

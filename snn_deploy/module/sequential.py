@@ -5,6 +5,7 @@ from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
+from torch.utils.hooks import RemovableHandle
 
 
 def is_stateful(module: nn.Module) -> bool:
@@ -28,7 +29,7 @@ class SequentialState(nn.Sequential):
     def __init__(self, *args: nn.Module):
         super().__init__(*args)
         self.stateful_layers = [is_stateful(module) for module in args]
-        self.forward_state_hooks = []  # RemovableHandle of each registered hook
+        self.forward_state_hooks: List[RemovableHandle] = []  # RemovableHandle of each registered hook
 
     def register_forward_state_hooks(self, forward_hook: Callable[[nn.Module, Any, Any], Optional[Any]]) -> None:
         """Register ``forward_hook(module, input, output)`` as a forward hook on every stateful
@@ -54,12 +55,13 @@ class SequentialState(nn.Sequential):
         for module, stateful in zip(self, self.stateful_layers):
             layer_state = None
             if stateful:
-                if not hasattr(module, "initial_state"):
+                initial_state = getattr(module, "initial_state", None)
+                if initial_state is None:
                     raise TypeError(
                         f"SequentialState: layer {type(module).__name__} keeps a state but has no "
                         "initial_state(input) method"
                     )
-                layer_state = module.initial_state(input_tensor)
+                layer_state = initial_state(input_tensor)
                 input_tensor, _ = module(input_tensor, layer_state)
             else:
                 input_tensor = module(input_tensor)

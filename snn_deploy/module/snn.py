@@ -1,45 +1,35 @@
-"""Base classes of every neuron module: parameters as buffers, input checks, recurrent weights.
+"""Base classes of every neuron module: parameters as buffers, input checks, recurrent weights,
+and the ``forward`` of every cell and layer, written once.
 
-How a neuron class is written (the whole pattern; ``lif.py`` is the model to copy)::
+A neuron class is a declaration (``lif.py`` is the model to copy)::
 
-    class LIFParameterFields:                    # one per parameter NamedTuple
-        default_p = LIFParameters()              # what p=None means in the constructors below
-        tau_syn_inv: Tensor                      # ... one annotation per field (buffers the base
-        method: str                              # registered from the constructor's p, named
-        alpha: float                             # as the fields; lif_v_th for p.lif.v_th)
+    class LIFParameterFields:                       # one per parameter NamedTuple
+        parameters_type = LIFParameters             # p=None means LIFParameters(), built per module
+        tau_syn_inv: Tensor                         # one annotation per field: the buffers (or
+        method: str                                 # nn.Parameters) and attributes registered from
+        ...                                         # p, named by field path (lif_v_th for p.lif.v_th)
 
         @property
-        def p(self) -> LIFParameters:            # assembled at call time, scriptable
-            return LIFParameters(self.tau_syn_inv, self.tau_mem_inv, self.v_leak, self.v_th,
-                                 self.v_reset, self.method, self.alpha)
+        def p(self) -> LIFParameters: ...           # assembled at call time, scriptable
 
-    class _LIFFeedForward(LIFParameterFields):   # shared by the cell and the layer
+    class _LIFFeedForward(LIFParameterFields, NeuronModule):  # shared by the cell and the layer
         def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
-        def step(self, input_tensor: Tensor, state: LIFFeedForwardState
-                 ) -> Tuple[Tensor, LIFFeedForwardState]:
+        def step(self, input_tensor, state: LIFFeedForwardState) -> Tuple[Tensor, LIFFeedForwardState]:
             return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    class LIFCell(_LIFFeedForward, NeuronCell):  # constructor NeuronModule(p=None, dt=0.001)
-        def initial_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
-            return self.initial_step_state(input_tensor)
+    class LIFCell(_LIFFeedForward, NeuronCell):
+        forward = cell_forward(LIFFeedForwardState)
 
-        def forward(self, input_tensor: Tensor, state: Optional[LIFFeedForwardState] = None
-                    ) -> Tuple[Tensor, LIFFeedForwardState]:
-            if not torch.jit.is_scripting():
-                input_tensor = check_call(self, input_tensor, state)   # ValueError/TypeError naming the class
-            return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    class LIF(_LIFFeedForward, NeuronLayer):
+        forward = layer_forward(LIFFeedForwardState)
 
-A layer (:class:`NeuronLayer`) writes the same two methods over a ``(T, B, ...)`` input
-(``initial_step_state(input_tensor[0])``; ``for input_t in input_tensor`` calling ``self.step``,
-outputs stacked); a recurrent layer computes ``linear(input_tensor, self.input_weights)`` for all
-steps first and loops over a ``projected_step`` (see ``LIFRecurrent``). Recurrent initial states
-are shaped ``self.hidden_zeros(input_t)``, so unbatched inputs and extra leading dimensions work. A recurrent cell or layer (:class:`RecurrentCell`, :class:`RecurrentLayer`) gets
-``input_size``, ``hidden_size``, ``input_weights``, ``recurrent_weights`` (use
-:meth:`~RecurrentNeuronModule.masked_recurrent_weights`), ``autapses`` and ``dt`` from the one
-constructor ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None,
-autapses=False, dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes its own
-``__init__`` that calls it. Keep ``forward`` and ``initial_state`` typed with the concrete state
-NamedTuple: TorchScript compiles them as written.
+A recurrent family's mixin (on :class:`RecurrentNeuronModule`) also declares
+``projected_step(input_current, state, recurrent_weights)``, the step with :math:`W_{\text{in}} x_t`
+given, which :func:`recurrent_layer_forward` loops over after one product for all steps; its
+initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
+``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None, autapses=False,
+dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes an ``__init__`` calling it.
+The factories type ``forward`` with the model's state NamedTuple, so TorchScript compiles it.
 
 Neuron parameters are read when the module is called, never cached: ``torch.func.functional_call``,
 ``torch.nn.utils.parametrize`` and assigning a buffer all take effect. They are non-persistent
@@ -49,7 +39,7 @@ buffers (they follow ``.to()`` and stay out of ``state_dict``, as norse 1.1 keep
 
 import math
 import typing
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -77,8 +67,10 @@ class NeuronModule(nn.Module):
     property that assembles the NamedTuple from these attributes at call time.
     """
 
-    default_p: Any = None
+    parameters_type: Any = None  # the parameter NamedTuple; ``p=None`` means its defaults
     neuron_parameter_names: List[str]
+    initial_step_state: Callable[[Tensor], Any]  # each model's: the state of one step shaped like the input
+    initial_state: Callable[[Tensor], Any]  # the state forward starts from, shaped for the input
     min_input_dim: int = 1
     exact_input_dim: int = 0
     input_layout: str = "(batch, ...)"
@@ -87,7 +79,7 @@ class NeuronModule(nn.Module):
         super().__init__()
         self.dt = float(dt)
         self.neuron_parameter_names = []
-        self._register_fields(type(self).default_p if p is None else p, "")
+        self._register_fields(type(self).parameters_type() if p is None else p, "")
 
     def _register_fields(self, p: Any, prefix: str) -> None:
         for field, value in zip(p._fields, p):
@@ -120,12 +112,20 @@ class NeuronModule(nn.Module):
 class NeuronCell(NeuronModule):
     """One Euler step of a neuron model: ``forward(x_t, state=None) -> (output, state)``."""
 
+    def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
+        """The state ``forward`` starts from, shaped like the one step ``input_tensor``."""
+        return self.initial_step_state(input_tensor)
+
 
 class NeuronLayer(NeuronModule):
     """A neuron model over time: ``forward(x, state=None)`` with ``x`` of shape ``(T, batch, ...)``."""
 
     min_input_dim = 2
     input_layout = "(time, batch, ...)"
+
+    def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
+        """The state ``forward`` starts from, shaped like the first step of ``input_tensor``."""
+        return self.initial_step_state(input_tensor[0])
 
 
 def _initial_weights(weights: Optional[Tensor], shape: Tuple[int, int], scale: float) -> nn.Parameter:
@@ -143,6 +143,7 @@ class RecurrentNeuronModule(NeuronModule):
     non-persistent buffer: the state_dict keys are norse's, ``input_weights`` and ``recurrent_weights``)."""
 
     input_layout = "(..., input_size)"
+    autapse_mask: Tensor
 
     def __init__(
         self,
@@ -211,7 +212,7 @@ def _module_dtype(module: nn.Module) -> torch.dtype:
     return torch.get_default_dtype()
 
 
-def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
+def _check_input(module: NeuronModule, input_tensor: Any) -> Tensor:
     owner = type(module).__name__
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input, got {type(input_tensor).__name__}")
@@ -250,7 +251,7 @@ def _check_input(module: nn.Module, input_tensor: Any) -> Tensor:
 
 
 @torch.jit.unused
-def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> Tensor:
+def check_call(module: NeuronModule, input_tensor: Tensor, state: Any) -> Tensor:
     """Check the input's type, rank, time steps, features and dtype and, if given, the state's
     structure, shapes (broadcastable to the initial state's, as ``v=p.v_leak``) and dtypes; raise a
     ``TypeError``/``ValueError`` naming the module's class. Returns the input, with bool spikes
@@ -261,3 +262,58 @@ def check_call(module: nn.Module, input_tensor: Tensor, state: Any) -> Tensor:
             raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
         check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
     return input_tensor
+
+
+# ---------------------------------------------------------------------------------------------
+# The forward methods of every neuron class, written once. Each factory returns a ``forward``
+# whose schema names the model's state type ``State`` (TorchScript reads it through the closure).
+
+
+def cell_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``forward(x_t, state=None) -> (output, State)``: one ``self.step`` from ``state`` or, if it
+    is ``None``, from ``self.initial_state(x_t)``."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        return self.step(input_tensor, s)
+
+    return forward
+
+
+def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``forward(x, state=None) -> (outputs of all T steps stacked, final State)`` for ``x`` of
+    shape ``(T, ...)``: ``self.step`` once per time step."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        outputs: List[Tensor] = []
+        for input_t in input_tensor:
+            output, s = self.step(input_t, s)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+    return forward
+
+
+def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """:func:`layer_forward` of a recurrent model: the input currents :math:`W_{\\text{in}} x_t` of
+    all steps in one product and the masked recurrent weights, both before the loop, then
+    ``self.projected_step`` once per time step."""
+
+    def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
+        if not torch.jit.is_scripting():
+            input_tensor = check_call(self, input_tensor, state)
+        s: State = self.initial_state(input_tensor) if state is None else state
+        input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)
+        recurrent_weights = self.masked_recurrent_weights()
+        outputs: List[Tensor] = []
+        for input_current in input_currents:
+            output, s = self.projected_step(input_current, s, recurrent_weights)
+            outputs.append(output)
+        return torch.stack(outputs), s
+
+    return forward
