@@ -2,7 +2,7 @@
 arrays already are torch tensors, in which case it is in ``sys.modules``."""
 
 import sys
-from typing import Any, Sequence
+from typing import Any, List, Sequence
 
 import numpy as np
 
@@ -32,13 +32,20 @@ def to_numpy(value: Any) -> np.ndarray:
     return np.ascontiguousarray(value)
 
 
-def concat(values: Sequence[Any]) -> Any:
-    """Concatenate along the time axis (0), numpy or torch alike."""
+def concat(values: Sequence[Any], axis: int = 0) -> Any:
+    """Concatenate along ``axis`` (by default the time axis, 0), numpy or torch alike."""
     if len(values) == 1:
         return values[0]
     if is_torch(values[0]):
-        return sys.modules["torch"].cat(list(values))
-    return np.concatenate(values)
+        return sys.modules["torch"].cat(list(values), dim=axis)
+    return np.concatenate(values, axis=axis)
+
+
+def split(value: Any, sizes: Sequence[int], axis: int) -> List[Any]:
+    """``value`` cut along ``axis`` into consecutive parts of ``sizes``, numpy or torch alike."""
+    if is_torch(value):
+        return list(value.split(list(sizes), dim=axis))
+    return np.split(value, np.cumsum(sizes)[:-1], axis=axis)
 
 
 def stack(values: Sequence[Any]) -> Any:
