@@ -1,6 +1,7 @@
 """numpy/torch array helpers that never import torch: torch is used only when the caller's
 arrays already are torch tensors, in which case it is in ``sys.modules``."""
 
+import functools
 import sys
 from typing import Any, List, Sequence
 
@@ -19,7 +20,12 @@ def is_array(value: Any) -> bool:
 
 def dtype_name(value: Any) -> str:
     """``"float32"`` for both ``np.float32`` arrays and ``torch.float32`` tensors."""
-    dtype = value.dtype
+    return _name_of(value.dtype)
+
+
+@functools.lru_cache(maxsize=64)
+def _name_of(dtype: Any) -> str:
+    """Cached: numpy computes ``dtype.name`` anew on each access (microseconds, on every check)."""
     if isinstance(dtype, np.dtype):
         return dtype.name if dtype.isnative else str(dtype)  # ">f4": not float32 to onnxruntime
     return str(dtype).removeprefix("torch.")
