@@ -3,7 +3,7 @@
 ``from_nir(graph_or_path, dt)`` imports any NIR graph as a :class:`NIRGraphModule`, which compiles,
 scripts and exports like the package's other models; ``to_nir(model, input_shape)`` writes this
 package's models as NIR; ``read``/``write`` handle ``.nir`` files. The names load on first use, so
-that ``snn_deploy.nir.cli`` (part of the ``snn-deploy`` command) works without the extra.
+that ``snn_deploy.cli.nir_commands`` (part of the ``snn-deploy`` command) works without the extra.
 """
 
 import importlib
