@@ -6,6 +6,8 @@ session's device). On a *sequence* artifact (fixed ``T``) a sequence of length `
 through the model's *step* artifact (``step_artifact=`` of :func:`snn_deploy.runtime.load`),
 because padding a chunk would corrupt the final state. On a *step* artifact, ``run`` takes one
 time step ``(batch, ...)`` or a sequence ``(time, batch, ...)``, stepped through in order.
+``run_steps(inputs, states)`` runs one time step of several independent streams as one call
+(a server's dynamic batching), gathering and scattering their rows along each batch axis.
 """
 
 from typing import Any, List, Optional, Sequence, Tuple
