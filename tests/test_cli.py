@@ -83,3 +83,38 @@ def test_existing_output_is_refused(tmp_path, capsys):
 
 def test_the_command_table_is_open_for_more_commands():
     assert {"export", "inspect", "validate"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "source,message",
+    [
+        (
+            "def build():\n    raise ValueError('no weights here')\n",
+            "factory broken.py:build raised ValueError: no weights here",
+        ),
+        ("def build(:\n    pass\n", "cannot import broken.py for the factory: SyntaxError: "),
+        ("import nowhere_at_all\n", "cannot import broken.py for the factory: ModuleNotFoundError: "),
+        ("raise RuntimeError('boom\\nsecond line')\n", "cannot import broken.py for the factory: RuntimeError: boom"),
+        ("def build():\n    return 1, 2, 3\n", "returned a tuple of 3 items, expected (model, example)"),
+    ],
+)
+@pytest.mark.parametrize("command", ["export", "to-nir"])
+def test_a_failing_factory_is_one_line_naming_it(source, message, command, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "broken.py").write_text(source)
+    assert main([command, "broken.py:build", "-o", "x.out"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"snn-deploy {command}: error: ") and message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "x.out").exists()
+
+
+def test_a_factory_module_that_does_not_parse_is_one_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "unparsable_factory_module.py").write_text("def build(:\n")
+    assert main(["export", "unparsable_factory_module:build", "-o", "x.onnx"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot import 'unparsable_factory_module' for the factory: SyntaxError: " in err
+    assert len(err.strip().splitlines()) == 1

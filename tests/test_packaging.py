@@ -56,7 +56,7 @@ def test_the_sdist_carries_the_license_and_the_sources(dist):
     (sdist,) = dist.glob("snn_deploy-*.tar.gz")
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {"LICENSE", "README.md", "pyproject.toml", "snn_deploy/py.typed", "snn_deploy/cli.py"} <= names
+    assert {"LICENSE", "README.md", "pyproject.toml", "snn_deploy/py.typed", "snn_deploy/cli/__init__.py"} <= names
 
 
 @pytest.mark.parametrize("pattern", ["snn_deploy-*.whl", "snn_deploy-*.tar.gz"])

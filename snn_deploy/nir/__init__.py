@@ -4,7 +4,7 @@
 scripts and exports like the package's other models (an untrusted file's size bounded by
 ``max_elements``); ``to_nir(model, input_shape)`` writes this package's models as NIR;
 ``read``/``write`` handle ``.nir`` files. The names load on first use, so
-that ``snn_deploy.nir.cli`` (part of the ``snn-deploy`` command) works without the extra.
+that ``snn_deploy.cli.nir_commands`` (part of the ``snn-deploy`` command) works without the extra.
 """
 
 import importlib

@@ -1,8 +1,9 @@
 """numpy/torch array helpers that never import torch: torch is used only when the caller's
 arrays already are torch tensors, in which case it is in ``sys.modules``."""
 
+import functools
 import sys
-from typing import Any, Sequence
+from typing import Any, List, Sequence
 
 import numpy as np
 
@@ -19,7 +20,12 @@ def is_array(value: Any) -> bool:
 
 def dtype_name(value: Any) -> str:
     """``"float32"`` for both ``np.float32`` arrays and ``torch.float32`` tensors."""
-    dtype = value.dtype
+    return _name_of(value.dtype)
+
+
+@functools.lru_cache(maxsize=64)
+def _name_of(dtype: Any) -> str:
+    """Cached: numpy computes ``dtype.name`` anew on each access (microseconds, on every check)."""
     if isinstance(dtype, np.dtype):
         return dtype.name if dtype.isnative else str(dtype)  # ">f4": not float32 to onnxruntime
     return str(dtype).removeprefix("torch.")
@@ -32,13 +38,20 @@ def to_numpy(value: Any) -> np.ndarray:
     return np.ascontiguousarray(value)
 
 
-def concat(values: Sequence[Any]) -> Any:
-    """Concatenate along the time axis (0), numpy or torch alike."""
+def concat(values: Sequence[Any], axis: int = 0) -> Any:
+    """Concatenate along ``axis`` (by default the time axis, 0), numpy or torch alike."""
     if len(values) == 1:
         return values[0]
     if is_torch(values[0]):
-        return sys.modules["torch"].cat(list(values))
-    return np.concatenate(values)
+        return sys.modules["torch"].cat(list(values), dim=axis)
+    return np.concatenate(values, axis=axis)
+
+
+def split(value: Any, sizes: Sequence[int], axis: int) -> List[Any]:
+    """``value`` cut along ``axis`` into consecutive parts of ``sizes``, numpy or torch alike."""
+    if is_torch(value):
+        return list(value.split(list(sizes), dim=axis))
+    return np.split(value, np.cumsum(sizes)[:-1], axis=axis)
 
 
 def stack(values: Sequence[Any]) -> Any:

@@ -6,13 +6,15 @@ session's device). On a *sequence* artifact (fixed ``T``) a sequence of length `
 through the model's *step* artifact (``step_artifact=`` of :func:`snn_deploy.runtime.load`),
 because padding a chunk would corrupt the final state. On a *step* artifact, ``run`` takes one
 time step ``(batch, ...)`` or a sequence ``(time, batch, ...)``, stepped through in order.
+``run_steps(inputs, states)`` runs one time step of several independent streams as one call
+(a server's dynamic batching), gathering and scattering their rows along each batch axis.
 """
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 from snn_deploy.errors import ArtifactError, InputError
 from snn_deploy.manifest import Manifest
-from snn_deploy.runtime.arrays import concat, is_torch, stack
+from snn_deploy.runtime.arrays import concat, is_torch, split, stack
 from snn_deploy.runtime.backend import Backend
 from snn_deploy.runtime.checks import check_array, check_state
 from snn_deploy.runtime.signature import Port, Signature
@@ -155,6 +157,45 @@ class Session:
         else:
             output, values = self._step(native, values, batch)
         return self._backend.from_native(output, as_torch), self._to_state(values, as_torch)
+
+    def run_steps(self, inputs: Sequence[Any], states: Sequence[Any]) -> Tuple[List[Any], List[State]]:
+        """One time step of several independent streams as one call: ``inputs[i]``, of shape
+        ``(batch_i, ...)``, from ``states[i]`` (``None``: the initial state), gives
+        ``(outputs, new states)`` in that order. Inputs and state rows are concatenated along
+        each port's batch axis, stepped once and split back, so every stream gets the output and
+        state of stepping it alone (one call per stream where a port has no batch axis)."""
+        if self.mode is None or self.signature.is_encoder:
+            raise InputError(f"{self.path}: run_steps needs a neuron model's artifact with a time layout; use run()")
+        if not inputs or len(inputs) != len(states):
+            raise InputError(f"run_steps: expected one state per input, got {len(inputs)} inputs, {len(states)} states")
+        batches = [check_array(x, self.step_port, "input") for x in inputs]
+        values = [self._state_values(state, batch) for state, batch in zip(states, batches)]
+        natives = [self._backend.to_native(x) for x in inputs]
+        sizes = [batch for batch in batches if batch is not None]
+        axes = self._step_batch_axes()
+        if axes is None or len(sizes) != len(inputs) or len(inputs) == 1:
+            results = [self._step(x, v, batch) for x, v, batch in zip(natives, values, batches)]
+        else:
+            input_axis, output_axis, state_axes = axes
+            rows = [concat(column, axis) for column, axis in zip(zip(*values), state_axes)]
+            output, new_rows = self._step(concat(natives, input_axis), rows, sum(sizes))
+            outputs = split(output, sizes, output_axis)
+            columns = [split(value, sizes, axis) for value, axis in zip(new_rows, state_axes)]
+            results = [(outputs[i], [column[i] for column in columns]) for i in range(len(inputs))]
+        kinds = [is_torch(x) for x in inputs]
+        answers = [self._backend.from_native(output, as_torch) for (output, _), as_torch in zip(results, kinds)]
+        return answers, [self._to_state(new, as_torch) for (_, new), as_torch in zip(results, kinds)]
+
+    def _step_batch_axes(self) -> Optional[Tuple[int, int, List[int]]]:
+        """The batch axes of one time step's input, output and states; ``None`` where one has none."""
+        sig = self.signature
+        output_axis = sig.outputs[0].batch_axis
+        state_axes = [state.port.batch_axis for state in sig.states]
+        input_axis = self.step_port.batch_axis
+        if input_axis is None or output_axis is None or None in state_axes:
+            return None
+        step_output_axis = output_axis - 1 if sig.is_sequence else output_axis  # no time axis in one step
+        return input_axis, step_output_axis, [axis for axis in state_axes if axis is not None]
 
     def stream(self, batch_size: int) -> Stream:
         """A stream of ``batch_size`` samples fed one time step at a time (own state per stream)."""

@@ -7,16 +7,17 @@ execute, and they need torch, which the serving install does not have.
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 from snn_deploy import runtime
 from snn_deploy.errors import ArtifactError
+from snn_deploy.runtime import Session, State
 from snn_deploy.serve.protocol import ProtocolError, datatype
 
 ZIP_MAGIC = b"PK\x03\x04"
-State = Dict[str, np.ndarray]
+Arrays = Mapping[str, np.ndarray]  # a state the runtime handed out (a State) or one like it
 
 
 def _port_shape(shape: Sequence[Optional[int]]) -> List[int]:
@@ -29,7 +30,8 @@ class ServedModel:
     held by the server), a sequence artifact answers whole ``(T, B, ...)`` sequences."""
 
     name: str
-    session: Any
+    session: Session
+    batch_axis: int  # of the data input (of one step, for a step artifact)
 
     @property
     def is_step(self) -> bool:
@@ -87,39 +89,27 @@ class ServedModel:
             steps = f"{_port_shape(port.shape)} (one step) or [T, ...] of that" if self.is_step else None
             expected = steps or f"{_port_shape([None, *port.shape[1:]])} (T a multiple of {self.session.time_steps})"
             raise ProtocolError(400, f"input '{port.name}': expected shape {expected}, got {list(x.shape)}")
-        steps = self.session.time_steps
-        if self.session.signature.is_sequence and x.shape[0] % steps:
-            raise ProtocolError(400, f"input '{port.name}': the length {x.shape[0]} is not a multiple of T={steps}")
-        axis = port.batch_axis + (0 if single else 1) if self.is_step else port.batch_axis
+        time_steps = self.session.time_steps
+        if self.session.signature.is_sequence and time_steps and x.shape[0] % time_steps:
+            raise ProtocolError(
+                400, f"input '{port.name}': the length {x.shape[0]} is not a multiple of T={time_steps}"
+            )
+        axis = self.batch_axis + (0 if single else 1) if self.is_step else self.batch_axis
         return x, single, int(x.shape[axis])
 
-    # ---- running (called from worker threads)
+    # ---- running (called from worker threads): the runtime owns the state
 
     def initial_state(self, batch: int) -> State:
-        return dict(self.session.initial_state(batch))
+        return self.session.initial_state(batch)
 
-    def run(self, x: np.ndarray, state: Optional[State] = None) -> Tuple[np.ndarray, State]:
-        output, new_state = self.session.run(x, state)
-        return output, dict(new_state)
+    def run(self, x: np.ndarray, state: Optional[Arrays] = None) -> Tuple[np.ndarray, State]:
+        return self.session.run(x, state)
 
-    def run_steps(self, xs: List[np.ndarray], states: List[State]) -> List[Tuple[np.ndarray, State]]:
-        """One batched step call for the single steps ``xs`` of several sequences: inputs and
-        state rows are concatenated along their batch axes, results split back in order."""
-        if len(xs) == 1:
-            return [self.run(xs[0], states[0])]
-        signature = self.session.signature
-        axis = signature.input.batch_axis
-        sizes = np.cumsum([x.shape[axis] for x in xs])[:-1]
-        batched_state = {
-            state.path: np.concatenate([values[state.path] for values in states], axis=state.port.batch_axis)
-            for state in signature.states
-        }
-        output, new_state = self.run(np.concatenate(xs, axis=axis), batched_state)
-        outputs = np.split(output, sizes, axis=signature.outputs[0].batch_axis)
-        rows = {
-            state.path: np.split(new_state[state.path], sizes, axis=state.port.batch_axis) for state in signature.states
-        }
-        return [(outputs[i], {path: parts[i] for path, parts in rows.items()}) for i in range(len(xs))]
+    def run_steps(self, xs: List[np.ndarray], states: List[Arrays]) -> List[Tuple[np.ndarray, State]]:
+        """The single steps ``xs`` of several sequences as one batched step call
+        (:meth:`snn_deploy.runtime.Session.run_steps`), one ``(output, new state)`` each."""
+        outputs, new_states = self.session.run_steps(xs, states)
+        return list(zip(outputs, new_states))
 
 
 def _name_and_path(spec: str) -> Tuple[str, Path]:
@@ -146,7 +136,10 @@ def load_model(spec: str, threads: int = 1) -> ServedModel:
         raise ArtifactError(f"{path}: a {session.format} artifact; the server runs ONNX artifacts only")
     if session.signature.is_encoder or session.mode is None:
         raise ArtifactError(f"{path}: not a neuron model's artifact with a manifest (mode {session.mode!r})")
-    return ServedModel(name, session)
+    batch_axis = session.signature.input.batch_axis
+    if batch_axis is None:
+        raise ArtifactError(f"{path}: its input {session.signature.input.shape} has no batch axis to serve along")
+    return ServedModel(name, session, batch_axis)
 
 
 def load_models(specs: Sequence[str], threads: int = 1) -> Dict[str, ServedModel]:

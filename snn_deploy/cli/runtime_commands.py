@@ -3,7 +3,7 @@ from the command line, torch-free for ONNX.
 
 Every command reads the artifact like :func:`snn_deploy.runtime.load` does (checksum, zip CRCs,
 manifest checks) and refuses TorchScript and ``.pt2`` files, which are code, without ``--trust``.
-``RUNTIME_COMMANDS`` maps each name to ``(help, add_arguments, run)`` for :mod:`snn_deploy.cli`.
+Importing this module imports neither torch nor the exporter.
 """
 
 import argparse
@@ -15,11 +15,11 @@ from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 
+from snn_deploy.cli.command import Command
 from snn_deploy.errors import InputError
 from snn_deploy.formats import open_artifact
+from snn_deploy.runtime import Session, load
 from snn_deploy.runtime.arguments import positive_int
-from snn_deploy.runtime.loading import load
-from snn_deploy.runtime.session import Session
 
 TRUST_HELP = "open TorchScript/.pt2 artifacts, which are code: only for files from a source you trust"
 
@@ -177,8 +177,8 @@ def _call(session: Session, batch: int) -> Tuple[Callable[[], Any], int]:
     """A function making one call of the artifact's native size, and its time steps."""
     rng = np.random.default_rng(0)
     port = session.step_port
-    if session.signature.is_sequence:
-        steps = session.time_steps
+    steps = session.time_steps
+    if session.signature.is_sequence and steps:  # a sequence artifact always has its T
         x = rng.random((steps, *port.with_batch(batch))).astype(port.dtype)
         state = session.initial_state(batch)
         return lambda: session.run(x, state), steps
@@ -253,23 +253,25 @@ def _quantize(args: argparse.Namespace) -> int:
     return 0
 
 
-RUNTIME_COMMANDS: Dict[str, Tuple[str, Callable, Callable]] = {
-    "inspect": (
+COMMANDS: Dict[str, Command] = {
+    "inspect": Command(
         "summarize an artifact (--json: its whole manifest), after checking it",
         _add_inspect_arguments,
         _inspect,
     ),
-    "validate": (
+    "validate": Command(
         "re-run an artifact on its recorded inputs and compare with the recorded eager outputs",
         _add_artifact_arguments,
         _validate,
     ),
-    "run": ("run an artifact on an input .npy", _add_run_arguments, _run),
-    "optimize": ("save an ONNX artifact after onnxruntime's graph optimizations", _add_optimize_arguments, _optimize),
-    "quantize": (
+    "run": Command("run an artifact on an input .npy", _add_run_arguments, _run),
+    "optimize": Command(
+        "save an ONNX artifact after onnxruntime's graph optimizations", _add_optimize_arguments, _optimize
+    ),
+    "quantize": Command(
         "save an ONNX artifact with int8 weights (onnxruntime quantization)",
         _add_quantize_arguments,
         _quantize,
     ),
-    "bench": ("time an artifact: latency p50/p99 per step and throughput", _add_bench_arguments, _bench),
+    "bench": Command("time an artifact: latency p50/p99 per step and throughput", _add_bench_arguments, _bench),
 }

@@ -1,16 +1,12 @@
-"""``snn-deploy serve`` and ``snn-deploy triton-repo``. ``SERVE_COMMANDS`` maps each name to
-``(help, add_arguments, run)`` for :mod:`snn_deploy.cli`; the serve extra is imported on use."""
+"""``snn-deploy serve`` and ``snn-deploy triton-repo``, torch-free; the serve extra (Starlette,
+uvicorn, prometheus-client) is imported on use."""
 
 import argparse
-from typing import Callable, Dict, Tuple
+from typing import Dict
 
-from snn_deploy.errors import SnnDeployError
+from snn_deploy.cli.command import Command, CommandError
 
 ARTIFACTS_HELP = "ONNX artifacts, each PATH (served under the file's stem) or NAME=PATH"
-
-
-class ServeCommandError(SnnDeployError):
-    """Bad server options, or the serve extra (Starlette, uvicorn, prometheus-client) is missing."""
 
 
 def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +43,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     try:
         from snn_deploy.serve.server import serve
     except ImportError as error:
-        raise ServeCommandError(f"the serve extra is missing ({error}): pip install 'snn_deploy[serve]'") from None
+        raise CommandError(f"the serve extra is missing ({error}): pip install 'snn_deploy[serve]'") from None
     try:
         config = ServerConfig(
             args.host,
@@ -61,7 +57,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             args.log_level,
         )
     except ValueError as error:
-        raise ServeCommandError(str(error)) from None
+        raise CommandError(str(error)) from None
     serve(args.artifacts, config)
     return 0
 
@@ -84,11 +80,11 @@ def _run_triton(args: argparse.Namespace) -> int:
     return 0
 
 
-SERVE_COMMANDS: Dict[
-    str, Tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
-] = {
-    "serve": ("serve ONNX artifacts over the Open Inference Protocol v2 (HTTP)", _add_serve_arguments, _run_serve),
-    "triton-repo": (
+COMMANDS: Dict[str, Command] = {
+    "serve": Command(
+        "serve ONNX artifacts over the Open Inference Protocol v2 (HTTP)", _add_serve_arguments, _run_serve
+    ),
+    "triton-repo": Command(
         "write a Triton Inference Server model repository for ONNX artifacts",
         _add_triton_arguments,
         _run_triton,

@@ -1,49 +1,23 @@
-"""``snn-deploy``: export, inspect, validate, run and benchmark artifacts from the command line.
+"""``snn-deploy export FACTORY -o ARTIFACT``: export a model from a Python factory (needs torch).
 
-Subcommands live in ``COMMANDS`` (name -> :class:`Command`); add one by adding an entry.
-Errors of snn_deploy (and bad files or factories) print one line to stderr and exit with 1.
-
-``export FACTORY``: ``FACTORY`` is ``pkg.module:name`` (imported with the current directory on
-the path) or ``path/to/file.py:name``, a callable taking no arguments (a function or a class,
-e.g. ``snn_deploy:LIFCell``) that returns either a model, or a pair ``(model, example)`` where
-``example`` is the per-sample input shape (a tuple of ints, e.g. ``(2, 28, 28)``) or a whole
-example input tensor (used as is). ``FACTORY`` may also be a ``.nir`` file, imported with
-:func:`snn_deploy.nir.from_nir` at ``--dt``. Without an example from the factory,
-``--input-shape`` gives the per-sample shape. The example input is drawn as ``--input-scale * U(0, 1)`` of shape
-``(T, B, *shape)`` (sequence mode; ``(B, *shape)`` for step mode and for encoders).
+``FACTORY`` is a factory (:mod:`snn_deploy.cli.factory`) returning a model, or a pair ``(model,
+example)`` where ``example`` is the per-sample input shape (a tuple of ints, e.g. ``(2, 28,
+28)``) or a whole example input tensor (used as is). ``FACTORY`` may also be a ``.nir`` file,
+imported with :func:`snn_deploy.nir.from_nir` at ``--dt``. Without an example from the factory,
+``--input-shape`` gives the per-sample shape. The example input is drawn as ``--input-scale *
+U(0, 1)`` of shape ``(T, B, *shape)`` (sequence mode; ``(B, *shape)`` for step mode and for
+encoders). Importing this module imports neither torch nor the exporter.
 """
 
 import argparse
-import importlib
-import importlib.util
-import os
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Tuple
 
-from snn_deploy import __version__
+from snn_deploy.cli.command import Command, CommandError
+from snn_deploy.cli.factory import made_by
+from snn_deploy.cli.nir_commands import nir_model_and_shape
 from snn_deploy.errors import SnnDeployError
 from snn_deploy.extras import require
 from snn_deploy.formats import FORMATS, format_of_suffix
-from snn_deploy.nir.cli import NIR_COMMANDS, nir_model_and_shape
-from snn_deploy.runtime.cli_commands import RUNTIME_COMMANDS
-from snn_deploy.serve.cli import SERVE_COMMANDS
-
-
-@dataclass(frozen=True)
-class Command:
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-class CommandError(SnnDeployError):
-    """A command line that cannot be carried out (bad factory, checkpoint or arguments)."""
-
-
-# --- export -------------------------------------------------------------------------------------
 
 
 def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,45 +38,6 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
     parser.add_argument("--no-validate", action="store_true", help="skip validation against eager")
     parser.add_argument("--seed", type=int, default=0)
-
-
-def _import_file(path: Path) -> ModuleType:
-    """Run a Python file as a module named after it, with its folder on the path (as ``python
-    file.py`` would), so that it can import its neighbours."""
-    if not path.is_file():
-        raise CommandError(f"no such factory file: {path}")
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    if spec is None or spec.loader is None:
-        raise CommandError(f"cannot import {path} for the factory: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _import_module(name: str) -> ModuleType:
-    """Import ``name`` with the current directory on the path (a console script does not have it)."""
-    if os.getcwd() not in sys.path and "" not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    try:
-        return importlib.import_module(name)
-    except ImportError as error:
-        raise CommandError(f"cannot import {name!r} for the factory: {error}") from None
-
-
-def _load_factory(spec: str) -> Callable[[], Any]:
-    source, _, attribute = spec.rpartition(":")
-    if not source or not attribute:
-        raise CommandError(f"factory {spec!r} must look like pkg.module:function or path/to/file.py:function")
-    is_file = source.endswith(".py") or os.sep in source or "/" in source
-    module = _import_file(Path(source)) if is_file else _import_module(source)
-    factory = getattr(module, attribute, None)
-    if not callable(factory):
-        raise CommandError(f"{source} has no callable {attribute!r}")
-    return factory
 
 
 def _load_checkpoint(model: Any, path: str) -> None:
@@ -133,10 +68,9 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
     from snn_deploy.export import model_kind
 
     if args.factory.endswith(".nir"):
-        made = nir_model_and_shape(args.factory, args.dt, args.input_shape)
+        model, example = nir_model_and_shape(args.factory, args.dt, args.input_shape)
     else:
-        made = _load_factory(args.factory)()
-    model, example = made if isinstance(made, tuple) else (made, None)
+        model, example = made_by(args.factory)
     if not isinstance(model, torch.nn.Module):
         raise CommandError(f"factory {args.factory} returned {type(model).__name__}, not a torch.nn.Module")
     if args.checkpoint:
@@ -178,28 +112,3 @@ def _run_export(args: argparse.Namespace) -> int:
 COMMANDS: Dict[str, Command] = {
     "export": Command("export a model from a Python factory", _add_export_arguments, _run_export),
 }
-COMMANDS.update({name: Command(*spec) for name, spec in RUNTIME_COMMANDS.items()})
-COMMANDS.update({name: Command(*spec) for name, spec in SERVE_COMMANDS.items()})
-COMMANDS.update({name: Command(*spec) for name, spec in NIR_COMMANDS.items()})
-
-
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="snn-deploy", description="Export and serve spiking neural networks.")
-    root.add_argument("--version", action="version", version=f"snn-deploy {__version__}")
-    subcommands = root.add_subparsers(dest="command", required=True)
-    for name, command in COMMANDS.items():
-        command.add_arguments(subcommands.add_parser(name, help=command.help, description=command.help))
-    return root
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command].run(args)
-    except (SnnDeployError, OSError) as error:
-        print(f"snn-deploy {args.command}: error: {error}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,12 +1,14 @@
 """``snn-deploy to-nir FACTORY --output model.nir``, and the ``.nir`` model of ``snn-deploy export``.
 
-``NIR_COMMANDS`` maps each name to ``(help, add_arguments, run)`` for :mod:`snn_deploy.cli`.
 Importing this module imports neither torch nor nir.
 """
 
 import argparse
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
 
+from snn_deploy.cli.command import Command, CommandError
+from snn_deploy.cli.factory import made_by
 from snn_deploy.nir.errors import NIRError
 
 
@@ -50,24 +52,19 @@ def _sample_shape(model: Any, example: Any, given: Optional[List[int]]) -> List[
 
 
 def _run_to_nir(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from snn_deploy.cli import CommandError, _load_factory
-
     _require_nir()
     from snn_deploy.nir.exporter import to_nir
     from snn_deploy.nir.files import write
 
     if Path(args.output).exists() and not args.overwrite:
         raise CommandError(f"{args.output} exists: pass --overwrite to replace it")
-    made = _load_factory(args.factory)()
-    model, example = made if isinstance(made, tuple) else (made, None)
+    model, example = made_by(args.factory)
     graph = to_nir(model, _sample_shape(model, example, args.input_shape))
     write(args.output, graph)
     print(f"{args.output}: NIR graph of {len(graph.nodes)} nodes, {len(graph.edges)} edges")
     return 0
 
 
-NIR_COMMANDS: Dict[str, Tuple[str, Callable, Callable]] = {
-    "to-nir": ("write a model from a Python factory as a NIR graph (.nir)", _add_to_nir_arguments, _run_to_nir),
+COMMANDS: Dict[str, Command] = {
+    "to-nir": Command("write a model from a Python factory as a NIR graph (.nir)", _add_to_nir_arguments, _run_to_nir),
 }
