@@ -45,9 +45,10 @@ def eager(model, step, input_tensor, state):
 
 
 def eager_initial_state(model, step, input_tensor):
+    from snn_deploy.artifact.layout import Layout, Mode
     from snn_deploy.export.boundary import initial_state
 
-    return initial_state(model, model_kind(model), step, input_tensor)
+    return initial_state(model, Layout(Mode.STEP if step else Mode.SEQUENCE, model_kind(model)), input_tensor)
 
 
 def stock_runner(path, format_name):

@@ -41,11 +41,9 @@ def random_state(
     dtype = signature.trace_args[0].dtype
     first = draw(dist, input_shape(signature, batch), dtype, generator)
     boundary = signature.boundary
-    state = [
-        tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.kind, signature.step, first))
-    ]
+    state = [tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.layout, first))]
     if not state:
         return []
-    for _ in range(WARM_UP_STEPS if signature.step else 1):
+    for _ in range(WARM_UP_STEPS if signature.layout.is_step else 1):
         state = list(boundary(draw(dist, input_shape(signature, batch), dtype, generator), *state)[1:])
     return state

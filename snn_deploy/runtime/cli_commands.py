@@ -91,7 +91,7 @@ def summary_lines(artifact: Any) -> List[str]:
 
 
 def _figure_lines(figures: Dict[str, Any]) -> List[str]:
-    from snn_deploy.export.compare import summary
+    from snn_deploy.artifact.compare import summary
 
     try:
         return summary(figures)
@@ -110,8 +110,8 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import validate_artifact
-    from snn_deploy.export.compare import summary
+    from snn_deploy.artifact.compare import summary
+    from snn_deploy.runtime.replay import validate_artifact
 
     figures = validate_artifact(args.artifact, trusted=args.trust)
     print(f"{args.artifact}: matches its recorded eager reference")
