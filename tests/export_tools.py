@@ -45,10 +45,9 @@ def eager(model, step, input_tensor, state):
 
 
 def eager_initial_state(model, step, input_tensor):
-    from snn_deploy.artifact.layout import Layout, Mode
-    from snn_deploy.export.boundary import initial_state
+    from snn_deploy.export.boundary import initial_state, layout_of
 
-    return initial_state(model, Layout(Mode.STEP if step else Mode.SEQUENCE, model_kind(model)), input_tensor)
+    return initial_state(model, layout_of(model, step), input_tensor)
 
 
 def stock_runner(path, format_name):

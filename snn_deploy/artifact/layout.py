@@ -25,9 +25,20 @@ class Kind(str, enum.Enum):
     SEQUENCE = "sequence"
     ENCODER = "encoder"
 
+    @property
+    def native_batch_axis(self) -> int:
+        """The batch axis of the input the model itself takes: ``(T, B, ...)`` for a sequence
+        model, ``(B, ...)`` for a cell and an encoder."""
+        return 1 if self is Kind.SEQUENCE else 0
+
 
 MODES = tuple(mode.value for mode in Mode)
 KINDS = tuple(kind.value for kind in Kind)
+
+
+def mode_of(step: bool) -> Mode:
+    """The mode of the export flag ``step``."""
+    return Mode.STEP if step else Mode.SEQUENCE
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ _NAMES = {
     "to_onnx": "snn_deploy.export.api",
     "to_pt2": "snn_deploy.export.api",
     "to_torchscript": "snn_deploy.export.api",
+    "layout_of": "snn_deploy.export.boundary",
     "model_kind": "snn_deploy.export.boundary",
     "read_manifest": "snn_deploy.formats",
     "validate_artifact": "snn_deploy.runtime.replay",

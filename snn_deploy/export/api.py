@@ -20,7 +20,6 @@ from torch import Tensor, nn
 from snn_deploy import formats, runtime
 from snn_deploy.artifact.compare import summary
 from snn_deploy.artifact.files import atomic_file, check_target
-from snn_deploy.artifact.layout import Mode
 from snn_deploy.artifact.reference import REFERENCE_KEY, encode
 from snn_deploy.errors import ArtifactError, ExportError
 from snn_deploy.export import aoti_format, onnx_format, pt2_format, torchscript_format
@@ -88,7 +87,7 @@ def _export(
     try:
         model.eval()
         with torch.no_grad():
-            signature = describe(model, example_input, Mode.STEP if step else Mode.SEQUENCE)
+            signature = describe(model, example_input, step)
             built = writer.build(signature, **build_options)
         options = dict(build_options)
         versions = {}

@@ -20,7 +20,7 @@ from typing import Any, List, Optional, Tuple, cast
 import torch
 from torch import Tensor, nn
 
-from snn_deploy.artifact.layout import Kind, Layout
+from snn_deploy.artifact.layout import Kind, Layout, mode_of
 from snn_deploy.errors import ExportError
 from snn_deploy.module.lift import Lift
 from snn_deploy.module.regularization import RegularizationCell
@@ -40,6 +40,11 @@ def model_kind(model: nn.Module) -> Kind:
     if isinstance(model, NeuronCell):
         return Kind.CELL
     return Kind.ENCODER if _is_encoder(model) else Kind.SEQUENCE
+
+
+def layout_of(model: nn.Module, step: bool) -> Layout:
+    """The layout of ``model``'s artifact in step mode (``step``) or sequence mode."""
+    return Layout(mode_of(step), model_kind(model))
 
 
 def check_exportable(model: nn.Module) -> None:

@@ -10,9 +10,9 @@ from typing import Any, List, Optional, Tuple
 import torch
 from torch import Tensor, nn
 
-from snn_deploy.artifact.layout import Layout, Mode
+from snn_deploy.artifact.layout import Layout
 from snn_deploy.errors import ExportError
-from snn_deploy.export.boundary import Boundary, check_exportable, initial_state, model_kind
+from snn_deploy.export.boundary import Boundary, check_exportable, initial_state, layout_of
 from snn_deploy.manifest import INPUT_NAME, NEW_STATE_PREFIX, OUTPUT_NAME, STATE_PREFIX, StateSpec, TensorSpec
 from snn_deploy.state import named_tensors, rebuild
 
@@ -156,10 +156,21 @@ def _check_step_locality(boundary: Boundary, args: Tuple[Tensor, ...], state: Li
         )
 
 
-def describe(model: nn.Module, example: Tensor, mode: Mode) -> ExportSignature:
-    """Check ``model`` and ``example`` for export in the given mode and find its signature."""
+def _initial_state(model: nn.Module, layout: Layout, input_tensor: Tensor) -> Any:
+    try:
+        return initial_state(model, layout, input_tensor)
+    except Exception as error:
+        raise ExportError(
+            f"wrong example input: {type(model).__name__}.initial_state fails on an input of shape "
+            f"{tuple(input_tensor.shape)}: {error}"
+        ) from None
+
+
+def describe(model: nn.Module, example: Tensor, step: bool) -> ExportSignature:
+    """Check ``model`` and ``example`` for export in step mode (``step``) or sequence mode and
+    find its signature."""
     check_exportable(model)
-    layout = Layout(mode, model_kind(model))
+    layout = layout_of(model, step)
     if layout.is_encoder and layout.is_step:
         raise ExportError(
             f"{type(model).__name__} is an encoder: it turns one input into a whole (time, batch, ...) "
@@ -167,21 +178,14 @@ def describe(model: nn.Module, example: Tensor, mode: Mode) -> ExportSignature:
         )
     axis = _check_example(model, layout, example)
     batches = (max(example.shape[axis], 2), max(example.shape[axis], 2) + 1)
+    input_tensors = [resize_batch(example, axis, batch) for batch in batches]
+    initial = [_initial_state(model, layout, input_tensor) for input_tensor in input_tensors]
+    boundary = Boundary(model, layout, initial[0])
     runs: List[Tuple[List[Tuple[str, Tensor]], Tuple[Tensor, ...]]] = []
-    boundary: Optional[Boundary] = None
-    for batch in batches:
-        input_tensor = resize_batch(example, axis, batch)
-        try:
-            state = initial_state(model, layout, input_tensor)
-        except Exception as error:
-            raise ExportError(
-                f"wrong example input: {type(model).__name__}.initial_state fails on an input of shape "
-                f"{tuple(input_tensor.shape)}: {error}"
-            ) from None
-        boundary = boundary or Boundary(model, layout, state)
+    for input_tensor, state in zip(input_tensors, initial):
         named = named_tensors(state)
-        outputs = run_eager(boundary, (input_tensor, *[tensor for _, tensor in named]))
-        runs.append((named, (input_tensor,) + outputs))
+        results = run_eager(boundary, (input_tensor, *[tensor for _, tensor in named]))
+        runs.append((named, (input_tensor,) + results))
     (small_state, small), (large_state, large) = runs
     inputs = [_spec(INPUT_NAME, small[0], axis)]
     states: List[StateSpec] = []

@@ -37,6 +37,8 @@ def build(signature: ExportSignature, opset: Optional[int] = None) -> onnx.Model
                 verbose=False,
                 optimize=signature.layout.is_step,  # its pattern rewrites: fine for one step, see _optimize
             )
+        if onnx_program is None:  # only with dynamo=False
+            raise RuntimeError("the exporter returned no program")
         _optimize(onnx_program.model)
     except Exception as error:
         raise ExportError(f"ONNX export of {type(signature.boundary.model).__name__} failed: {error}") from None

@@ -28,9 +28,7 @@ def draw(dist: Dict[str, Any], shape: List[int], dtype: torch.dtype, generator: 
 
 
 def input_shape(signature: ExportSignature, batch: int) -> List[int]:
-    shape = list(signature.inputs[0].shape)
-    shape[signature.input_batch_axis] = batch
-    return shape
+    return [batch if size is None else size for size in signature.inputs[0].shape]
 
 
 def random_state(

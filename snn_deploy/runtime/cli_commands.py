@@ -177,7 +177,7 @@ def _call(session: Session, batch: int) -> Tuple[Callable[[], Any], int]:
     rng = np.random.default_rng(0)
     port = session.step_port
     if session.signature.is_sequence:
-        steps = session.time_steps
+        steps = session.signature.chunk_steps
         x = rng.random((steps, *port.with_batch(batch))).astype(port.dtype)
         state = session.initial_state(batch)
         return lambda: session.run(x, state), steps

@@ -170,10 +170,10 @@ class Session:
 
     def _run_sequence(self, x: Any, values: Values, batch: Optional[int]) -> Tuple[Any, Values]:
         length = x.shape[0]
-        steps = self.time_steps if self.signature.is_sequence else 1
-        whole = length - length % steps if self.signature.is_sequence else 0
+        steps = self.signature.chunk_steps
+        whole = length - length % steps if steps else 0
         outputs = []
-        for start in range(0, whole, steps):
+        for start in range(0, whole, max(steps, 1)):
             (output,), values = self._call(self._backend, [x[start : start + steps]], values)
             outputs.append(output)
         step_outputs = []

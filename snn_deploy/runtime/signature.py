@@ -113,6 +113,11 @@ class Signature:
         return self.layout is not None and self.layout.is_chunked
 
     @property
+    def chunk_steps(self) -> int:
+        """The ``T`` of one chunk of a sequence artifact (checked against its input); 0 for others."""
+        return (self.time_steps or 0) if self.is_sequence else 0
+
+    @property
     def is_encoder(self) -> bool:
         """An encoder: ``(batch, ...)`` in, ``(T, batch, ...)`` out, no state; runs as declared."""
         return self.layout is not None and self.layout.is_encoder
