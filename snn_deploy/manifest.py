@@ -25,6 +25,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, cast
 
+from snn_deploy.artifact.layout import KINDS, MODES, Kind, Layout, Mode
 from snn_deploy.errors import ArtifactError, IncompatibleVersionError
 
 FORMAT_VERSION = 1
@@ -34,7 +35,6 @@ INPUT_NAME = "input"
 OUTPUT_NAME = "output"
 STATE_PREFIX = "state."
 NEW_STATE_PREFIX = "new_state."
-MODES = ("sequence", "step")
 DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "uint8", "int32", "int64", "bool")
 MAX_MANIFEST_BYTES = 64 << 20
 MAX_DEPTH = 64  # nesting of the JSON (a model tree of 60 levels still fits)
@@ -92,6 +92,12 @@ class Manifest:
     validation: Dict[str, Any] = field(default_factory=dict)
     options: Dict[str, Any] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+
+    @property
+    def layout(self) -> Layout:
+        """The mode and the model's kind (checked by :func:`check_fields`)."""
+        kind = self.model.get("kind")
+        return Layout(Mode(self.mode), None if kind is None else Kind(kind))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -246,8 +252,8 @@ def check_fields(data: Dict[str, Any], source: str) -> Dict[str, Any]:
     if not all(isinstance(value, str) for value in data["producer"].values()):
         raise _fail(source, "producer", "must map names to version strings")
     kind = data["model"].get("kind")
-    if kind is not None and not isinstance(kind, str):
-        raise _fail(source, "model.kind", f"must be a string, got {type(kind).__name__}")
+    if kind is not None and kind not in KINDS:
+        raise _fail(source, "model.kind", f"is {kind!r}, not one of {', '.join(KINDS)}")
     return fields
 
 

@@ -45,9 +45,9 @@ def eager(model, step, input_tensor, state):
 
 
 def eager_initial_state(model, step, input_tensor):
-    from snn_deploy.export.boundary import initial_state
+    from snn_deploy.export.boundary import initial_state, layout_of
 
-    return initial_state(model, model_kind(model), step, input_tensor)
+    return initial_state(model, layout_of(model, step), input_tensor)
 
 
 def stock_runner(path, format_name):

@@ -7,9 +7,10 @@ import torch
 from torch import nn
 
 import snn_deploy as snn
+from snn_deploy.artifact.reference import REFERENCE_KEY, decode, encode
 from snn_deploy.errors import ArtifactError, ToleranceError
 from snn_deploy.export import read_manifest, to_onnx, to_pt2, to_torchscript, validate_artifact
-from snn_deploy.export.reference import REFERENCE_KEY, decode, encode
+from snn_deploy.formats import read_artifact
 from snn_deploy.formats.onnx_file import with_metadata
 from snn_deploy.manifest import MANIFEST_KEY, ONNX_DIGEST_KEY
 
@@ -58,9 +59,7 @@ def test_the_onnx_manifest_describes_the_boundary(tmp_path):
 
 def test_the_validation_state_is_random_and_not_zero(tmp_path):
     to_pt2(network(), X, tmp_path / "m.pt2")
-    from snn_deploy.export.artifact import read_extras
-
-    recorded = decode(read_extras(tmp_path / "m.pt2")[REFERENCE_KEY])
+    recorded = decode(read_artifact(tmp_path / "m.pt2").extras[REFERENCE_KEY])
     assert recorded["input"].shape == (4, 3, 3)
     assert recorded["state.1.v"].any() and recorded["state.1.i"].any()
 
@@ -109,7 +108,7 @@ def test_step_artifact_size_does_not_depend_on_t(tmp_path):
 def test_aoti_package_runs_and_carries_the_manifest(tmp_path):
     path = tmp_path / "m.pt2"
     report = to_pt2(snn.LIFCell(), 300.0 * torch.rand(2, 3), path, step=True, aoti=True)
-    assert report.manifest.options["aoti"] and report.validation["outputs"]["output"]["spike_agreement"] == 1.0
+    assert report.manifest.format == "aoti" and report.validation["outputs"]["output"]["spike_agreement"] == 1.0
     assert read_manifest(path).mode == "step"
     runner = torch._inductor.aoti_load_package(str(path))
     x = 300.0 * torch.rand(5, 3)

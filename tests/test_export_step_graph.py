@@ -11,6 +11,7 @@ from torch import nn
 
 import snn_deploy as snn
 from snn_deploy import export, runtime
+from snn_deploy.artifact.layout import Kind, Layout, Mode
 from snn_deploy.errors import ExportError
 from snn_deploy.export.boundary import Boundary, one_step_layers
 from snn_deploy.state import named_tensors
@@ -43,7 +44,7 @@ def test_the_layer_by_layer_step_equals_the_model_on_a_length_one_sequence_from_
     x_t = (torch.rand(3, 2, 8, 8, generator=generator) < 0.3).float() * 4.0
     state = network.initial_state(x_t[None])
     state = [None if s is None else type(s)(*[torch.rand(t.shape, generator=generator) for t in s]) for s in state]
-    boundary = Boundary(network, "sequence", True, state)
+    boundary = Boundary(network, Layout(Mode.STEP, Kind.SEQUENCE), state)
     assert boundary.layers is not None
     with torch.no_grad():
         output, *new_state = boundary(x_t, *[tensor for _, tensor in named_tensors(state)])

@@ -10,7 +10,7 @@ import torch
 
 import snn_deploy as snn
 from snn_deploy.cli import main
-from snn_deploy.export.artifact import read_manifest
+from snn_deploy.export import read_manifest
 from snn_deploy.nir import from_nir, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nir"

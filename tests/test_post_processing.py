@@ -10,10 +10,10 @@ from torch import nn
 
 import snn_deploy as snn
 from snn_deploy import runtime
+from snn_deploy.artifact.reference import REFERENCE_KEY, decode
 from snn_deploy.cli import main
 from snn_deploy.errors import ArtifactError
 from snn_deploy.export import read_manifest, to_onnx, validate_artifact
-from snn_deploy.export.reference import REFERENCE_KEY, decode
 from snn_deploy.formats import read_artifact
 from snn_deploy.runtime.post_processing import optimize, quantize
 

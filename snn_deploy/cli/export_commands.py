@@ -65,7 +65,7 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
     require("torch", "snn-deploy export")
     import torch
 
-    from snn_deploy.export import model_kind
+    from snn_deploy.export import layout_of
 
     if args.factory.endswith(".nir"):
         model, example = nir_model_and_shape(args.factory, args.dt, args.input_shape)
@@ -83,8 +83,8 @@ def _model_and_example(args: argparse.Namespace) -> Tuple[Any, Any]:
             f"{args.factory} gives a model without an example input: pass its per-sample input shape "
             "with --input-shape (e.g. --input-shape 5), or return (model, shape) from the factory"
         )
-    step = args.mode == "step"
-    leading = [args.batch] if step or model_kind(model) == "encoder" else [args.time_steps, args.batch]
+    layout = layout_of(model, args.mode == "step")
+    leading = [args.time_steps, args.batch] if layout.is_chunked else [args.batch]
     generator = torch.Generator().manual_seed(args.seed)
     return model, args.input_scale * torch.rand(*leading, *shape, generator=generator)
 

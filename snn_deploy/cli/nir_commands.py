@@ -45,7 +45,7 @@ def _sample_shape(model: Any, example: Any, given: Optional[List[int]]) -> List[
     if given:
         return list(given)
     if isinstance(example, torch.Tensor):
-        return list(example.shape[1 if model_kind(model) == "cell" else 2 :])
+        return list(example.shape[model_kind(model).native_batch_axis + 1 :])
     if example is not None:
         return [int(size) for size in example]
     raise NIRError("the factory gives no example input: pass --input-shape")

@@ -92,7 +92,7 @@ def summary_lines(artifact: Any) -> List[str]:
 
 
 def _figure_lines(figures: Dict[str, Any]) -> List[str]:
-    from snn_deploy.export.compare import summary
+    from snn_deploy.artifact.compare import summary
 
     try:
         return summary(figures)
@@ -111,8 +111,8 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from snn_deploy.export.artifact import validate_artifact
-    from snn_deploy.export.compare import summary
+    from snn_deploy.artifact.compare import summary
+    from snn_deploy.runtime.replay import validate_artifact
 
     figures = validate_artifact(args.artifact, trusted=args.trust)
     print(f"{args.artifact}: matches its recorded eager reference")
@@ -177,8 +177,8 @@ def _call(session: Session, batch: int) -> Tuple[Callable[[], Any], int]:
     """A function making one call of the artifact's native size, and its time steps."""
     rng = np.random.default_rng(0)
     port = session.step_port
-    steps = session.time_steps
-    if session.signature.is_sequence and steps:  # a sequence artifact always has its T
+    if session.signature.is_sequence:
+        steps = session.signature.chunk_steps
         x = rng.random((steps, *port.with_batch(batch))).astype(port.dtype)
         state = session.initial_state(batch)
         return lambda: session.run(x, state), steps

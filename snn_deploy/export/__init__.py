@@ -15,9 +15,10 @@ _NAMES = {
     "to_onnx": "snn_deploy.export.api",
     "to_pt2": "snn_deploy.export.api",
     "to_torchscript": "snn_deploy.export.api",
+    "layout_of": "snn_deploy.export.boundary",
     "model_kind": "snn_deploy.export.boundary",
-    "read_manifest": "snn_deploy.export.artifact",
-    "validate_artifact": "snn_deploy.export.artifact",
+    "read_manifest": "snn_deploy.formats",
+    "validate_artifact": "snn_deploy.runtime.replay",
 }
 
 __all__ = sorted(_NAMES)
@@ -28,7 +29,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'snn_deploy.export' has no attribute {name!r}")
     from snn_deploy.extras import require
 
-    if _NAMES[name] != "snn_deploy.export.artifact":
+    if _NAMES[name].startswith("snn_deploy.export."):
         require("torch", "exporting a model")
     value = getattr(importlib.import_module(_NAMES[name]), name)
     globals()[name] = value

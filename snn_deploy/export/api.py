@@ -17,23 +17,23 @@ import onnx
 import torch
 from torch import Tensor, nn
 
-from snn_deploy import formats
-from snn_deploy.errors import ArtifactError, ExportError, first_line
-from snn_deploy.export import onnx_format, pt2_format, torchscript_format
-from snn_deploy.export.compare import summary
-from snn_deploy.export.describe import ExportSignature, describe
-from snn_deploy.export.files import atomic_file, check_target
+from snn_deploy import formats, runtime
+from snn_deploy.artifact.compare import summary
+from snn_deploy.artifact.files import atomic_file, check_target
+from snn_deploy.artifact.reference import REFERENCE_KEY, encode
+from snn_deploy.errors import ArtifactError, ExportError
+from snn_deploy.export import aoti_format, onnx_format, pt2_format, torchscript_format
+from snn_deploy.export.describe import describe
 from snn_deploy.export.metadata import manifest_for
-from snn_deploy.export.reference import REFERENCE_KEY, encode
 from snn_deploy.export.validation import validate as validate_against_eager
 from snn_deploy.manifest import MANIFEST_KEY, Manifest
 
-# The writer of each format of snn_deploy.formats (an AOTInductor package is written by pt2_format).
+# The writer of each format of snn_deploy.formats.
 WRITERS: Dict[str, ModuleType] = {
     formats.ONNX.name: onnx_format,
     formats.TORCHSCRIPT.name: torchscript_format,
     formats.PT2.name: pt2_format,
-    formats.AOTI.name: pt2_format,
+    formats.AOTI.name: aoti_format,
 }
 
 
@@ -67,15 +67,6 @@ class ExportReport:
         return "\n".join(lines)
 
 
-def _exported_program(signature: ExportSignature) -> torch.export.ExportedProgram:
-    try:
-        return torch.export.export(signature.boundary, signature.trace_args, dynamic_shapes=signature.dynamic_shapes())
-    except Exception as error:
-        raise ExportError(
-            f"torch.export failed for {type(signature.boundary.model).__name__}: {first_line(error)}"
-        ) from None
-
-
 def _export(
     format_name: str,
     model: nn.Module,
@@ -88,7 +79,7 @@ def _export(
     build_options: Dict[str, Any],
 ) -> ExportReport:
     target = check_target(path, overwrite)
-    artifact_format = WRITERS[format_name]
+    writer = WRITERS[format_name]
     if not isinstance(model, nn.Module):
         raise ExportError(f"expected a torch.nn.Module to export, got {type(model).__name__}")
     training = model.training
@@ -97,26 +88,26 @@ def _export(
         model.eval()
         with torch.no_grad():
             signature = describe(model, example_input, step)
-            built = artifact_format.build(_exported_program(signature), signature, **build_options)
+            built = writer.build(signature, **build_options)
         options = dict(build_options)
         versions = {}
-        if format_name == "onnx":
+        if format_name == formats.ONNX.name:
             options["opset"] = onnx_format.opset_of(built)
             versions["onnx"] = onnx.__version__
-        manifest = manifest_for(signature, "pt2" if format_name == "aoti" else format_name, options, **versions)
+        manifest = manifest_for(signature, format_name, options, **versions)
         export_seconds = time.perf_counter() - start
         validation_seconds = 0.0
         with atomic_file(target, overwrite) as temporary:
-            artifact_format.save(built, temporary, {MANIFEST_KEY: manifest.to_json()})
+            writer.save(built, temporary, {MANIFEST_KEY: manifest.to_json()})
             if validate:
                 start = time.perf_counter()
-                runner = artifact_format.load(temporary, aoti=format_name == "aoti")
+                session = runtime.load(temporary, trusted=True)  # written here, in a private folder
                 batch = max(example_input.shape[signature.input_batch_axis], 2) + 1
-                manifest.validation, recorded = validate_against_eager(runner, signature, example_input, batch, seed)
-                del runner
+                manifest.validation, recorded = validate_against_eager(session, signature, example_input, batch, seed)
+                del session
                 validation_seconds = time.perf_counter() - start
                 extras = {MANIFEST_KEY: manifest.to_json(), REFERENCE_KEY: encode(recorded)}
-                artifact_format.save(built, temporary, extras)
+                writer.save(built, temporary, extras)
     finally:
         model.train(training)
     return ExportReport(target, manifest, export_seconds, validation_seconds, target.stat().st_size)
@@ -165,9 +156,8 @@ def to_pt2(
 ) -> ExportReport:
     """Export with ``torch.export`` to a ``.pt2`` file (``torch.export.load`` runs it), or with
     ``aoti=True`` to an AOTInductor package (``torch._inductor.aoti_load_package``; slow to build)."""
-    return _export(
-        "aoti" if aoti else "pt2", model, example_input, path, step, validate, overwrite, seed, {"aoti": aoti}
-    )
+    format_name = formats.AOTI.name if aoti else formats.PT2.name
+    return _export(format_name, model, example_input, path, step, validate, overwrite, seed, {})
 
 
 def export(

@@ -1,6 +1,7 @@
 """The flat module at the artifact boundary: ``forward(input, *state) -> (output, *new_state)``.
 
-Models come in three kinds, told apart by :func:`model_kind`:
+Models come in three kinds (:class:`~snn_deploy.artifact.layout.Kind`), told apart by
+:func:`model_kind`:
 
 * ``cell``: one time step ``(B, ...)`` with state (a :class:`NeuronCell`);
 * ``encoder``: ``(B, ...)`` to a ``(T, B, ...)`` spike train, no state (a ``seq_length`` attribute,
@@ -19,14 +20,13 @@ from typing import Any, List, Optional, Tuple, cast
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.artifact.layout import Kind, Layout, mode_of
 from snn_deploy.errors import ExportError
 from snn_deploy.module.lift import Lift
 from snn_deploy.module.regularization import RegularizationCell
 from snn_deploy.module.sequential import SequentialState, is_stateful
 from snn_deploy.module.snn import NeuronCell, NeuronLayer, check_call
 from snn_deploy.state import named_leaves, named_tensors, rebuild
-
-KINDS = ("cell", "sequence", "encoder")
 
 
 def _is_encoder(model: nn.Module) -> bool:
@@ -35,11 +35,16 @@ def _is_encoder(model: nn.Module) -> bool:
     return isinstance(model, nn.Sequential) and len(model) > 0 and _is_encoder(model[0])
 
 
-def model_kind(model: nn.Module) -> str:
+def model_kind(model: nn.Module) -> Kind:
     """``cell``, ``encoder`` or ``sequence`` (see the module docstring)."""
     if isinstance(model, NeuronCell):
-        return "cell"
-    return "encoder" if _is_encoder(model) else "sequence"
+        return Kind.CELL
+    return Kind.ENCODER if _is_encoder(model) else Kind.SEQUENCE
+
+
+def layout_of(model: nn.Module, step: bool) -> Layout:
+    """The layout of ``model``'s artifact in step mode (``step``) or sequence mode."""
+    return Layout(mode_of(step), model_kind(model))
 
 
 def check_exportable(model: nn.Module) -> None:
@@ -112,27 +117,28 @@ def _layer_step(layer: nn.Module, input_tensor: Tensor, state: Any) -> Tuple[Ten
     checked as its ``forward`` checks them, with the same errors."""
     if isinstance(layer, Lift):
         return layer.lifted_module(input_tensor), None
-    checked = check_call(layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
+    neuron_layer = cast(NeuronLayer, layer)  # one_step_layers admits neuron layers besides Lift
+    checked = check_call(neuron_layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
     if checked.dtype != input_tensor.dtype:  # bool spikes, as the layer's forward converts them
         input_tensor = input_tensor.to(checked.dtype)
-    return cast(Any, layer).step(input_tensor, state)
+    return cast(Any, neuron_layer).step(input_tensor, state)
 
 
-def native_input(kind: str, step: bool, input_tensor: Tensor) -> Tensor:
+def native_input(layout: Layout, input_tensor: Tensor) -> Tensor:
     """The input the model itself takes for one call of the artifact's input: the first step of
     a cell's sequence, a length-1 sequence of a sequence model's step."""
-    if kind == "cell" and not step:
+    if layout.loops_cell:
         return input_tensor[0]
-    if kind == "sequence" and step:
+    if layout.steps_sequence:
         return input_tensor.unsqueeze(0)
     return input_tensor
 
 
-def initial_state(model: nn.Module, kind: str, step: bool, input_tensor: Tensor) -> Any:
+def initial_state(model: nn.Module, layout: Layout, input_tensor: Tensor) -> Any:
     """The model's initial state for the artifact input ``input_tensor`` (``None`` if stateless)."""
     if not is_stateful(model):
         return None
-    return model.initial_state(native_input(kind, step, input_tensor))
+    return cast(Any, model).initial_state(native_input(layout, input_tensor))
 
 
 def _placeholders(state: Any) -> Any:
@@ -145,22 +151,22 @@ class Boundary(nn.Module):
     """Wrap ``model`` as ``forward(input, *state_tensors) -> (output, *new_state_tensors)``, the
     state tensors in :func:`snn_deploy.state.named_tensors` order of ``state_template``."""
 
-    def __init__(self, model: nn.Module, kind: str, step: bool, state_template: Any):
+    def __init__(self, model: nn.Module, layout: Layout, state_template: Any):
         super().__init__()
         self.model = model
-        self.kind = kind
-        self.step = step
+        self.loops_cell = layout.loops_cell
+        self.steps_sequence = layout.steps_sequence
         self.stateful = state_template is not None
         self.template = _placeholders(state_template)
-        self.layers = one_step_layers(model) if kind == "sequence" and step else None
+        self.layers = one_step_layers(model) if layout.steps_sequence else None
 
     def forward(self, input_tensor: Tensor, *state_tensors: Tensor) -> Tuple[Tensor, ...]:
         state = rebuild(self.template, iter(state_tensors)) if self.stateful else None
-        if self.kind == "cell" and not self.step:
+        if self.loops_cell:
             output, state = self._over_time(input_tensor, state)
         elif self.layers is not None:
             output, state = self._step_layers(input_tensor, state)
-        elif self.kind == "sequence" and self.step:
+        elif self.steps_sequence:
             output, state = self._call(input_tensor.unsqueeze(0), state)
             output = output.squeeze(0)
         else:

@@ -10,8 +10,9 @@ from typing import Any, List, Optional, Tuple
 import torch
 from torch import Tensor, nn
 
+from snn_deploy.artifact.layout import Layout
 from snn_deploy.errors import ExportError
-from snn_deploy.export.boundary import Boundary, check_exportable, initial_state, model_kind
+from snn_deploy.export.boundary import Boundary, check_exportable, initial_state, layout_of
 from snn_deploy.manifest import INPUT_NAME, NEW_STATE_PREFIX, OUTPUT_NAME, STATE_PREFIX, StateSpec, TensorSpec
 from snn_deploy.state import named_tensors, rebuild
 
@@ -23,14 +24,16 @@ class ExportSignature:
     runtime's :class:`snn_deploy.runtime.signature.Signature` is read back from those specs)."""
 
     boundary: Boundary
-    kind: str
-    step: bool
+    layout: Layout
     time_steps: Optional[int]
-    input_batch_axis: int
     inputs: List[TensorSpec]
     outputs: List[TensorSpec]
     state: List[StateSpec]
     trace_args: Tuple[Tensor, ...]
+
+    @property
+    def input_batch_axis(self) -> int:
+        return self.layout.input_batch_axis
 
     @property
     def input_names(self) -> List[str]:
@@ -60,20 +63,16 @@ def resize_batch(tensor: Tensor, axis: int, batch: int) -> Tensor:
     return tensor.index_select(axis, index)
 
 
-def _input_batch_axis(kind: str, step: bool) -> int:
-    return 1 if kind in ("cell", "sequence") and not step else 0
-
-
-def _check_example(model: nn.Module, kind: str, step: bool, example: Any) -> int:
+def _check_example(model: nn.Module, layout: Layout, example: Any) -> int:
     if not isinstance(example, Tensor) or not example.is_floating_point():
         got = f"dtype {example.dtype}" if isinstance(example, Tensor) else type(example).__name__
         raise ExportError(f"wrong example input: expected a floating-point tensor, got {got}")
-    axis = _input_batch_axis(kind, step)
-    layout = "(batch, ...)" if axis == 0 else "(time, batch, ...)"
+    axis = layout.input_batch_axis
+    expected = "(batch, ...)" if axis == 0 else "(time, batch, ...)"
     if example.dim() <= axis or example.shape[axis] == 0 or (axis == 1 and example.shape[0] == 0):
         raise ExportError(
-            f"wrong example input for {type(model).__name__} in {'step' if step else 'sequence'} mode: "
-            f"expected a tensor of shape {layout}, got shape {tuple(example.shape)}"
+            f"wrong example input for {type(model).__name__} in {layout.mode.value} mode: "
+            f"expected a tensor of shape {expected}, got shape {tuple(example.shape)}"
         )
     return axis
 
@@ -157,32 +156,36 @@ def _check_step_locality(boundary: Boundary, args: Tuple[Tensor, ...], state: Li
         )
 
 
+def _initial_state(model: nn.Module, layout: Layout, input_tensor: Tensor) -> Any:
+    try:
+        return initial_state(model, layout, input_tensor)
+    except Exception as error:
+        raise ExportError(
+            f"wrong example input: {type(model).__name__}.initial_state fails on an input of shape "
+            f"{tuple(input_tensor.shape)}: {error}"
+        ) from None
+
+
 def describe(model: nn.Module, example: Tensor, step: bool) -> ExportSignature:
-    """Check ``model`` and ``example`` for export in the given mode and find its signature."""
+    """Check ``model`` and ``example`` for export in step mode (``step``) or sequence mode and
+    find its signature."""
     check_exportable(model)
-    kind = model_kind(model)
-    if kind == "encoder" and step:
+    layout = layout_of(model, step)
+    if layout.is_encoder and layout.is_step:
         raise ExportError(
             f"{type(model).__name__} is an encoder: it turns one input into a whole (time, batch, ...) "
             "spike train and has no single time step; export it in sequence mode (step=False)"
         )
-    axis = _check_example(model, kind, step, example)
+    axis = _check_example(model, layout, example)
     batches = (max(example.shape[axis], 2), max(example.shape[axis], 2) + 1)
+    input_tensors = [resize_batch(example, axis, batch) for batch in batches]
+    initial = [_initial_state(model, layout, input_tensor) for input_tensor in input_tensors]
+    boundary = Boundary(model, layout, initial[0])
     runs: List[Tuple[List[Tuple[str, Tensor]], Tuple[Tensor, ...]]] = []
-    boundary: Optional[Boundary] = None
-    for batch in batches:
-        input_tensor = resize_batch(example, axis, batch)
-        try:
-            state = initial_state(model, kind, step, input_tensor)
-        except Exception as error:
-            raise ExportError(
-                f"wrong example input: {type(model).__name__}.initial_state fails on an input of shape "
-                f"{tuple(input_tensor.shape)}: {error}"
-            ) from None
-        boundary = boundary or Boundary(model, kind, step, state)
+    for input_tensor, state in zip(input_tensors, initial):
         named = named_tensors(state)
-        outputs = run_eager(boundary, (input_tensor, *[tensor for _, tensor in named]))
-        runs.append((named, (input_tensor,) + outputs))
+        results = run_eager(boundary, (input_tensor, *[tensor for _, tensor in named]))
+        runs.append((named, (input_tensor,) + results))
     (small_state, small), (large_state, large) = runs
     inputs = [_spec(INPUT_NAME, small[0], axis)]
     states: List[StateSpec] = []
@@ -201,7 +204,7 @@ def describe(model: nn.Module, example: Tensor, step: bool) -> ExportSignature:
     # distinct tensors: torch.export merges aliased inputs (a state made as z = i = zeros) into one
     trace_args = (small[0].clone(), *[tensor.clone() for _, tensor in small_state])
     _check_deterministic(boundary, trace_args)
-    if kind == "sequence" and step:
+    if layout.steps_sequence:
         _check_step_locality(boundary, trace_args, list(trace_args[1:]))
-    time_steps = None if step else int(small[1].shape[0] if kind == "encoder" else example.shape[0])
-    return ExportSignature(boundary, kind, step, time_steps, axis, inputs, outputs, states, trace_args)
+    time_steps = None if layout.is_step else int(small[1].shape[0] if layout.is_encoder else example.shape[0])
+    return ExportSignature(boundary, layout, time_steps, inputs, outputs, states, trace_args)

@@ -2,12 +2,13 @@
 
 import hashlib
 import platform
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import torch
 from torch import nn
 
 import snn_deploy
+from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import ExportSignature
 from snn_deploy.manifest import Manifest
 
@@ -64,12 +65,21 @@ def fingerprint(model: nn.Module) -> str:
 
 
 def time_step(model: nn.Module) -> Optional[float]:
-    """The ``dt`` of the first module that has one (``None`` for models without dynamics)."""
-    for module in model.modules():
+    """The ``dt`` the model's modules share (``None`` for models without dynamics); an
+    :class:`ExportError` names two modules whose ``dt`` differ, since an artifact has one time step."""
+    first: Optional[Tuple[str, float]] = None
+    for name, module in model.named_modules():
         dt = getattr(module, "dt", None)
-        if isinstance(dt, (int, float)) and not isinstance(dt, bool):
-            return float(dt)
-    return None
+        if not isinstance(dt, (int, float)) or isinstance(dt, bool):
+            continue
+        if first is None:
+            first = (name, float(dt))
+        elif float(dt) != first[1]:
+            raise ExportError(
+                f"'{name}' ({type(module).__name__}) has dt={dt}, '{first[0]}' dt={first[1]}: an artifact "
+                "runs one time step; give every layer the same dt"
+            )
+    return None if first is None else first[1]
 
 
 def producer(**extra: str) -> Dict[str, str]:
@@ -82,17 +92,24 @@ def producer(**extra: str) -> Dict[str, str]:
 
 
 def manifest_for(signature: ExportSignature, format_name: str, options: Dict[str, Any], **versions: str) -> Manifest:
+    """The manifest of ``signature``'s model; the layout is stored as ``mode`` and ``model.kind``
+    (see :class:`~snn_deploy.manifest.Manifest.layout`)."""
     model = signature.boundary.model
+    layout = signature.layout
     return Manifest(
         format=format_name,
-        mode="step" if signature.step else "sequence",
+        mode=layout.mode.value,
         time_steps=signature.time_steps,
         dt=time_step(model),
         dtype=signature.inputs[0].dtype,
         inputs=signature.inputs,
         outputs=signature.outputs,
         state=signature.state,
-        model={"kind": signature.kind, "tree": class_tree(model), "fingerprint": fingerprint(model)},
+        model={
+            "kind": layout.kind.value if layout.kind else None,
+            "tree": class_tree(model),
+            "fingerprint": fingerprint(model),
+        },
         producer=producer(**versions),
         options=options,
     )

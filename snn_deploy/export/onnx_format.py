@@ -5,15 +5,15 @@ A stock ``onnxruntime.InferenceSession`` runs the file; the batch axis is named 
 import contextlib
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, Optional
 
-import numpy as np
 import onnx
 import torch
 
 from snn_deploy.errors import ExportError
 from snn_deploy.export.describe import ExportSignature
 from snn_deploy.export.neuron_folding import fold_neuron_constants
+from snn_deploy.export.program import exported_program
 from snn_deploy.export.quiet import third_party_notices_silenced
 from snn_deploy.formats.onnx_file import with_metadata
 
@@ -23,9 +23,8 @@ if TYPE_CHECKING:
 NAME = "onnx"
 
 
-def build(
-    program: torch.export.ExportedProgram, signature: ExportSignature, opset: Optional[int] = None
-) -> onnx.ModelProto:
+def build(signature: ExportSignature, opset: Optional[int] = None) -> onnx.ModelProto:
+    program = exported_program(signature)
     try:
         with contextlib.redirect_stdout(io.StringIO()), third_party_notices_silenced():  # it prints its progress
             onnx_program = torch.onnx.export(
@@ -36,8 +35,10 @@ def build(
                 output_names=signature.output_names,
                 opset_version=opset,
                 verbose=False,
-                optimize=signature.step,  # its pattern rewrites: fine for one step, see _optimize
+                optimize=signature.layout.is_step,  # its pattern rewrites: fine for one step, see _optimize
             )
+        if onnx_program is None:  # only with dynamo=False
+            raise RuntimeError("the exporter returned no program")
         _optimize(onnx_program.model)
     except Exception as error:
         raise ExportError(f"ONNX export of {type(signature.boundary.model).__name__} failed: {error}") from None
@@ -103,11 +104,3 @@ def opset_of(model: onnx.ModelProto) -> int:
 def save(model: onnx.ModelProto, path: Path, extras: Dict[str, str]) -> None:
     """Write ``model`` with the metadata entries ``extras`` and the checksum of the file's bytes."""
     path.write_bytes(with_metadata(model.SerializeToString(), extras))
-
-
-def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
-    import onnxruntime
-
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    names = [value.name for value in session.get_inputs()]
-    return lambda arrays: session.run(None, dict(zip(names, arrays)))

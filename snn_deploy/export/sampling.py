@@ -28,9 +28,7 @@ def draw(dist: Dict[str, Any], shape: List[int], dtype: torch.dtype, generator: 
 
 
 def input_shape(signature: ExportSignature, batch: int) -> List[int]:
-    shape = list(signature.inputs[0].shape)
-    shape[signature.input_batch_axis] = batch
-    return shape
+    return [batch if size is None else size for size in signature.inputs[0].shape]
 
 
 def random_state(
@@ -41,11 +39,9 @@ def random_state(
     dtype = signature.trace_args[0].dtype
     first = draw(dist, input_shape(signature, batch), dtype, generator)
     boundary = signature.boundary
-    state = [
-        tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.kind, signature.step, first))
-    ]
+    state = [tensor for _, tensor in named_tensors(initial_state(boundary.model, signature.layout, first))]
     if not state:
         return []
-    for _ in range(WARM_UP_STEPS if signature.step else 1):
+    for _ in range(WARM_UP_STEPS if signature.layout.is_step else 1):
         state = list(boundary(draw(dist, input_shape(signature, batch), dtype, generator), *state)[1:])
     return state

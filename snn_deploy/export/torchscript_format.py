@@ -3,9 +3,8 @@ manifest as an extra file of ``torch.jit.save``. ``torch.jit.load`` runs it."""
 
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Dict
 
-import numpy as np
 import torch
 
 from snn_deploy.export.describe import ExportSignature
@@ -13,7 +12,7 @@ from snn_deploy.export.describe import ExportSignature
 NAME = "torchscript"
 
 
-def build(program: torch.export.ExportedProgram, signature: ExportSignature) -> torch.jit.ScriptModule:
+def build(signature: ExportSignature) -> torch.jit.ScriptModule:
     """Trace the flat boundary module (tensors in, tensors out); the tracer records the batch
     size as ``aten::size`` of the inputs, so it stays dynamic."""
     with warnings.catch_warnings():
@@ -23,8 +22,3 @@ def build(program: torch.export.ExportedProgram, signature: ExportSignature) -> 
 
 def save(module: torch.jit.ScriptModule, path: Path, extras: Dict[str, str]) -> None:
     torch.jit.save(module, str(path), _extra_files=extras)
-
-
-def load(path: Path, aoti: bool = False) -> Callable[[List[np.ndarray]], List[np.ndarray]]:
-    module = torch.jit.load(str(path))
-    return lambda arrays: [tensor.detach().numpy() for tensor in module(*[torch.from_numpy(a) for a in arrays])]

@@ -131,6 +131,14 @@ def read_artifact(path: "str | os.PathLike[str]", verify_checksum: bool = True) 
     return artifact
 
 
+def read_manifest(path: "str | os.PathLike[str]") -> Manifest:
+    """The manifest of an artifact of any format, read as data (never executed)."""
+    manifest = read_artifact(path).manifest
+    if manifest is None:
+        raise ArtifactError(f"{os.fspath(path)}: has no snn_deploy manifest (not exported by snn_deploy)")
+    return manifest
+
+
 @contextlib.contextmanager
 def _mapped(path: str, size: int) -> Iterator[mmap.mmap]:
     """The file's bytes, memory-mapped read-only (no copy)."""
@@ -183,17 +191,19 @@ def _open_zip(path: str, fmt: ArtifactFormat, size: int) -> ArtifactFile:
     return ArtifactFile(path, found, manifest, contents.extras, None, False, device, size)
 
 
-def manifest_format(manifest: Manifest) -> ArtifactFormat:
-    """The format a manifest records (AOTInductor packages say ``pt2`` with option ``aoti``)."""
+def manifest_format(manifest: Manifest, source: str = "artifact") -> ArtifactFormat:
+    """The format a manifest records. AOTInductor packages record ``aoti``; those written before
+    it was a format of its own record ``pt2`` with the option ``aoti`` (still read)."""
     name = "aoti" if manifest.format == "pt2" and manifest.options.get("aoti") else manifest.format
     if name not in FORMATS:
-        raise ArtifactError(f"manifest field 'format' is {manifest.format!r}, not one of {', '.join(FORMATS)}")
+        raise ArtifactError(
+            f"{source}: manifest field 'format' is {manifest.format!r}, not one of {', '.join(FORMATS)}"
+        )
     return FORMATS[name]
 
 
 def _check_format(path: str, manifest: Manifest, found: ArtifactFormat) -> None:
-    recorded = "aoti" if manifest.format == "pt2" and manifest.options.get("aoti") else manifest.format
-    if recorded != found.name:
+    if manifest_format(manifest, path) is not found:
         raise ArtifactError(f"{path}: the manifest says format {manifest.format!r}, the file is {found.name}")
 
 

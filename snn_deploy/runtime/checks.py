@@ -52,8 +52,7 @@ def check_state(state: Any, signature: Signature, batch_size: Optional[int]) -> 
     model (same paths; a :class:`State` also carries the model's key) and fits the batch."""
     if not isinstance(state, Mapping):
         raise InputError(f"state: expected a mapping {{path: array}}, got {type(state).__name__}")
-    tagged = isinstance(state, State) and signature.manifest is not None
-    if tagged and state.model_key != signature.model_key:
+    if isinstance(state, State) and signature.manifest is not None and state.model_key != signature.model_key:
         raise InputError(
             "state: it comes from another model (its state layout differs from this artifact's); "
             "start from session.initial_state(batch_size)"

@@ -21,9 +21,9 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from snn_deploy.artifact.files import atomic_file, check_target
+from snn_deploy.artifact.reference import REFERENCE_KEY, decode
 from snn_deploy.errors import ArtifactError, InputError
-from snn_deploy.export.files import atomic_file, check_target
-from snn_deploy.export.reference import REFERENCE_KEY, decode
 from snn_deploy.extras import require
 from snn_deploy.formats import ONNX, ArtifactFile, open_artifact
 from snn_deploy.formats.onnx_file import with_metadata

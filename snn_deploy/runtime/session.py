@@ -12,6 +12,7 @@ time step ``(batch, ...)`` or a sequence ``(time, batch, ...)``, stepped through
 
 from typing import Any, List, Optional, Sequence, Tuple
 
+from snn_deploy.artifact.layout import Layout
 from snn_deploy.errors import ArtifactError, InputError
 from snn_deploy.manifest import Manifest
 from snn_deploy.runtime.arrays import concat, is_torch, split, stack
@@ -37,7 +38,7 @@ class Session:
     def _check_companion(self, step_session: Optional["Session"]) -> Optional["Session"]:
         if step_session is None:
             return None
-        if step_session.mode != "step" or step_session.signature.layout_key != self.signature.layout_key:
+        if not step_session.signature.is_step or step_session.signature.layout_key != self.signature.layout_key:
             raise ArtifactError(
                 f"{step_session.path}: not a step artifact with the input and state layout of {self.path} "
                 f"(its mode is {step_session.mode!r}, its state {step_session.state_paths})"
@@ -69,6 +70,11 @@ class Session:
     @property
     def manifest(self) -> Optional[Manifest]:
         return self.signature.manifest
+
+    @property
+    def layout(self) -> Optional[Layout]:
+        """The artifact's mode and model kind, or ``None`` for a plain ONNX file without a manifest."""
+        return self.signature.layout
 
     @property
     def mode(self) -> Optional[str]:
@@ -128,7 +134,7 @@ class Session:
         """A stream's state bound in place between steps where the backend that runs the steps
         can (a step artifact in onnxruntime on CPU, opened alone or as the step companion of an
         ONNX sequence artifact), else ``None`` (the state is carried through :meth:`step_native`)."""
-        if self.mode == "step":
+        if self.signature.is_step:
             return self._backend.bind_state(batch_size)
         companion = self._step_session
         if companion is None or self.time_steps == 1 or (self.format, companion.format) != ("onnx", "onnx"):
@@ -142,7 +148,7 @@ class Session:
         initial state). Numpy in gives numpy out; torch in gives torch out on ``self.device``."""
         as_torch = is_torch(x)
         sig = self.signature
-        if sig.mode is None or sig.is_encoder:
+        if sig.layout is None or sig.is_encoder:
             batch = check_array(x, sig.input, "input")
             outputs, values = self._call(self._backend, [self._backend.to_native(x)], self._state_values(state, batch))
             results = [self._backend.from_native(output, as_torch) for output in outputs]
@@ -199,16 +205,16 @@ class Session:
 
     def stream(self, batch_size: int) -> Stream:
         """A stream of ``batch_size`` samples fed one time step at a time (own state per stream)."""
-        if self.mode is None or self.signature.is_encoder:
+        if self.layout is None or self.signature.is_encoder:
             raise InputError(f"{self.path}: streaming needs a neuron model's artifact with a time layout; use run()")
         return Stream(self, batch_size)
 
     def _run_sequence(self, x: Any, values: Values, batch: Optional[int]) -> Tuple[Any, Values]:
         length = x.shape[0]
-        steps = self.time_steps if self.signature.is_sequence else 1
-        whole = length - length % steps if self.signature.is_sequence else 0
+        steps = self.signature.chunk_steps
+        whole = length - length % steps if steps else 0
         outputs = []
-        for start in range(0, whole, steps):
+        for start in range(0, whole, max(steps, 1)):
             (output,), values = self._call(self._backend, [x[start : start + steps]], values)
             outputs.append(output)
         step_outputs = []
@@ -221,7 +227,7 @@ class Session:
 
     def _step(self, x_t: Any, values: Values, batch: Optional[int]) -> Tuple[Any, Values]:
         """One time step ``x_t`` of shape ``(batch, ...)`` on native arrays."""
-        if self.mode == "step":
+        if self.signature.is_step:
             (output,), values = self._call(self._backend, [x_t], values)
             return output, values
         if self.time_steps == 1:

@@ -12,6 +12,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from snn_deploy.artifact.layout import Layout
 from snn_deploy.errors import ArtifactError, InputError
 from snn_deploy.manifest import (
     INPUT_NAME,
@@ -75,7 +76,7 @@ class Signature:
     input: Port
     outputs: Tuple[Port, ...]
     states: Tuple[StatePort, ...]
-    mode: Optional[str]
+    layout: Optional[Layout]
     time_steps: Optional[int]
     model_key: str
     layout_key: str
@@ -98,14 +99,28 @@ class Signature:
         return value if isinstance(value, str) else None
 
     @property
+    def mode(self) -> Optional[str]:
+        """``"sequence"``, ``"step"``, or ``None`` for a plain ONNX file."""
+        return None if self.layout is None else self.layout.mode.value
+
+    @property
+    def is_step(self) -> bool:
+        return self.layout is not None and self.layout.is_step
+
+    @property
     def is_sequence(self) -> bool:
         """A fixed-``T`` sequence artifact whose ``(T, batch, ...)`` input may be chunked."""
-        return self.mode == "sequence" and not self.is_encoder
+        return self.layout is not None and self.layout.is_chunked
+
+    @property
+    def chunk_steps(self) -> int:
+        """The ``T`` of one chunk of a sequence artifact (checked against its input); 0 for others."""
+        return (self.time_steps or 0) if self.is_sequence else 0
 
     @property
     def is_encoder(self) -> bool:
         """An encoder: ``(batch, ...)`` in, ``(T, batch, ...)`` out, no state; runs as declared."""
-        return self.manifest is not None and self.manifest.model.get("kind") == "encoder"
+        return self.layout is not None and self.layout.is_encoder
 
 
 def from_manifest(manifest: Manifest, source: str) -> Signature:
@@ -116,19 +131,20 @@ def from_manifest(manifest: Manifest, source: str) -> Signature:
         data_input, data_output = ports[INPUT_NAME], out_ports[OUTPUT_NAME]
     except KeyError as error:
         raise ArtifactError(f"{source}: the manifest lists no port {error}") from None
-    chunked = manifest.mode == "sequence" and manifest.model.get("kind") != "encoder"
+    layout = manifest.layout
+    chunked = layout.is_chunked
     if chunked and (not manifest.time_steps or data_input.shape[0] != manifest.time_steps):
         raise ArtifactError(
             f"{source}: sequence manifest with T={manifest.time_steps} but input shape {data_input.shape}"
         )
-    layout = {
+    per_step = {
         "dtype": manifest.dtype,
         "input": _per_step_shape(data_input, chunked),
         "state": [(spec.path, spec.shape, spec.dtype) for spec in manifest.state],
     }
-    model_key = _digest({"layout": layout, "model": manifest.model})
+    model_key = _digest({"layout": per_step, "model": manifest.model})
     return Signature(
-        data_input, (data_output,), states, manifest.mode, manifest.time_steps, model_key, _digest(layout), manifest
+        data_input, (data_output,), states, layout, manifest.time_steps, model_key, _digest(per_step), manifest
     )
 
 

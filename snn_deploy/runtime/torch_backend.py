@@ -9,6 +9,7 @@ from typing import Any, Callable, List, Optional
 
 import numpy as np
 import torch
+from torch.export.passes import move_to_device_pass
 
 from snn_deploy.errors import ArtifactError, DeviceError, InputError, UntrustedArtifactError, first_line
 from snn_deploy.formats import AOTI, PT2, TORCHSCRIPT, ArtifactFile, trust_message
@@ -45,7 +46,7 @@ class TorchBackend:
         except DeviceError:
             raise
         except Exception as error:
-            producer = artifact.manifest.producer
+            producer = self.signature.manifest.producer if self.signature.manifest else {}
             raise ArtifactError(
                 f"{artifact.path}: torch {torch.__version__} cannot load this {artifact.kind} artifact "
                 f"(written by {producer}); it may be truncated or corrupted: {first_line(error)}"
@@ -59,7 +60,7 @@ class TorchBackend:
     def _load_exported(self, path: str) -> Callable:
         program = torch.export.load(path)
         if self.device != "cpu":
-            program = torch.export.passes.move_to_device_pass(program, self.device)
+            program = move_to_device_pass(program, self.device)
         return program.module()
 
     def _load_aoti(self, path: str) -> Callable:

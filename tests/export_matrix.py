@@ -1,5 +1,7 @@
-"""Every registry case x {onnx-sequence, onnx-step, torchscript, pt2}: export, load with the
-stock loader, run on new random inputs at another batch size, match eager (spikes exactly).
+"""The export matrix: every registry case x {onnx-sequence, onnx-step, torchscript, pt2}: export,
+load with the stock loader, run on new random inputs at another batch size, match eager (spikes
+exactly). One test file per target (``test_export_matrix_<target>.py``), so that the workers of
+``pytest -n 2 --dist loadfile`` share the matrix.
 
 A new registry case is exported automatically; cases that must be refused are listed in
 ``REFUSED`` with the expected error."""
@@ -7,7 +9,7 @@ A new registry case is exported automatically; cases that must be refused are li
 import pytest
 import torch
 from case_tools import built
-from cases import CASES, CASES_BY_NAME
+from cases import CASES
 from export_tools import eager, eager_initial_state, example, stock_runner
 from helpers import assert_same_outputs
 
@@ -40,10 +42,6 @@ STEP_REFUSED = {
 }
 
 
-def test_refusal_tables_name_registry_cases_only():
-    assert (set(REFUSED) | set(STEP_REFUSED)) - set(CASES_BY_NAME) == set()
-
-
 def _refusal(case, model, step):
     if step and model_kind(model) == "encoder":
         return "is an encoder"
@@ -54,9 +52,11 @@ def _refusal(case, model, step):
     return None
 
 
-@pytest.mark.parametrize("target", list(TARGETS))
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_artifact_matches_eager_on_new_inputs(case, target, tmp_path):
+CASE_IDS = [case.name for case in CASES]
+
+
+def check_artifact_matches_eager_on_new_inputs(case, target, tmp_path):
+    """Export ``case`` to ``target`` (a key of :data:`TARGETS`), or check it is refused as listed."""
     exporter, format_name, step, suffix = TARGETS[target]
     model = built(case)
     path = tmp_path / f"model{suffix}"

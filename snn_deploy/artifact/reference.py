@@ -7,7 +7,7 @@ whose arrays are named like the artifact's inputs and outputs."""
 import base64
 import io
 import zipfile
-from typing import Dict
+from typing import Any, Dict
 
 import numpy as np
 
@@ -18,7 +18,8 @@ REFERENCE_KEY = "snn_deploy.reference"
 
 def encode(arrays: Dict[str, np.ndarray]) -> str:
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    named: Dict[str, Any] = dict(arrays)  # numpy's stub types **kwds like its keyword allow_pickle
+    np.savez_compressed(buffer, **named)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -1,0 +1,10 @@
+"""The export matrix's pt2 column (see :mod:`export_matrix`)."""
+
+import pytest
+from cases import CASES
+from export_matrix import CASE_IDS, check_artifact_matches_eager_on_new_inputs
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_artifact_matches_eager_on_new_inputs(case, tmp_path):
+    check_artifact_matches_eager_on_new_inputs(case, "pt2", tmp_path)
