@@ -35,7 +35,7 @@ class ServedModel:
 
     @property
     def is_step(self) -> bool:
-        return self.session.mode == "step"
+        return self.session.signature.is_step
 
     @property
     def input_name(self) -> str:
