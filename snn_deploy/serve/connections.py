@@ -38,12 +38,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._deadline is None and (self.cycle is None or self.cycle.response_complete):
             self._arm()  # the first bytes of the next request
-        if self._header_bytes is not None:
+        super().data_received(data)
+        if self._header_bytes is not None:  # the headers are still incomplete after ``data``
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES:
                 self._close("headers too large", f"request headers over {MAX_HEADER_BYTES} bytes")
-                return
-        super().data_received(data)
 
     def on_headers_complete(self) -> None:
         self._header_bytes = None
