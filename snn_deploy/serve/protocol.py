@@ -105,6 +105,7 @@ def parse_request(body: bytes, header_length: Optional[str], max_elements: int =
                 raise ProtocolError(400, "each requested output needs a string 'name'")
             flags = _object(output.get("parameters", {}), f"output '{output['name']}' parameters")
             outputs[output["name"]] = _flag(flags, "binary_data")
+    outputs = outputs or None  # "outputs": [] asks for every output, as no "outputs" does
     identifier = request.get("id")
     if identifier is not None and not isinstance(identifier, str):
         raise ProtocolError(400, f"the request 'id' must be a string, got {json.dumps(identifier)[:40]}")
