@@ -40,7 +40,8 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 def loads(text: bytes, what: str) -> Any:
     """The JSON value of ``text`` (strict UTF-8); malformed JSON, nesting deeper than
     :data:`MAX_DEPTH`, ``NaN`` and ``Infinity`` are a 400 :class:`ProtocolError` naming ``what``."""
-    depth = nesting_depth(text)
+    few_brackets = text.count(b"[") + text.count(b"{") <= MAX_DEPTH  # the common request: no deeper than that
+    depth = 0 if few_brackets else nesting_depth(text)
     if depth > MAX_DEPTH:
         raise ProtocolError(400, f"{what} nests arrays and objects {depth} deep; at most {MAX_DEPTH} are accepted")
     try:
