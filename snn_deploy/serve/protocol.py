@@ -94,8 +94,8 @@ def parse_request(body: bytes, header_length: Optional[str], max_elements: int =
         budget -= array.size
     if offset != len(binary):
         raise ProtocolError(400, f"the body holds {len(binary) - offset} binary bytes that no input claims")
-    outputs = None
-    if request.get("outputs") is not None:
+    outputs: Optional[Dict[str, bool]] = None
+    if request.get("outputs") not in (None, []):  # [] asks for every output, as no "outputs" does
         if not isinstance(request["outputs"], list):
             raise ProtocolError(400, "'outputs' must be a list of {\"name\": ...} objects")
         outputs = {}
@@ -105,7 +105,6 @@ def parse_request(body: bytes, header_length: Optional[str], max_elements: int =
                 raise ProtocolError(400, "each requested output needs a string 'name'")
             flags = _object(output.get("parameters", {}), f"output '{output['name']}' parameters")
             outputs[output["name"]] = _flag(flags, "binary_data")
-    outputs = outputs or None  # "outputs": [] asks for every output, as no "outputs" does
     identifier = request.get("id")
     if identifier is not None and not isinstance(identifier, str):
         raise ProtocolError(400, f"the request 'id' must be a string, got {json.dumps(identifier)[:40]}")
