@@ -12,6 +12,7 @@ from runtime_models import FEATURES
 from serve_helpers import Connection, closed_by_server, half_sent, infer_body
 
 from snn_deploy import runtime
+from snn_deploy.cli import main
 from snn_deploy.serve.json_scan import MAX_DEPTH
 from snn_deploy.serve.limits import HEADER_ALLOWANCE, JSON_BYTES_PER_VALUE, Limits
 from snn_deploy.serve.process import ServerProcess
@@ -303,3 +304,20 @@ def test_connections_over_the_limit_are_closed_on_arrival(step_path):
         assert process.post(URL, infer_body(np.ones((1, FEATURES), np.float32)))[0] == 200
     finally:
         assert process.stop()[0]
+
+
+def test_a_large_legal_body_is_parsed_off_the_loop_and_answered(server, step_path):
+    """A 1 MB JSON body (over the 256 KiB parsed inline) runs like any other request."""
+    x = np.random.default_rng(4).uniform(0, 2, (2, 25_000, FEATURES)).astype(np.float32)
+    body = json.dumps(infer_body(x)).encode()
+    assert len(body) > 256 * 1024
+    status, answer = _post(server, body)
+    assert status == 200, answer
+    output = np.asarray(answer["outputs"][0]["data"], np.float32).reshape(answer["outputs"][0]["shape"])
+    np.testing.assert_array_equal(output, runtime.load(step_path).run(x)[0])
+
+
+@pytest.mark.parametrize("option", ["--max-request-elements", "--max-body-bytes", "--max-sequence-batch"])
+def test_limit_options_must_be_positive(step_path, option, capsys):
+    assert main(["serve", step_path, option, "0"]) == 1
+    assert f"{option[2:].replace('-', '_')}: got 0, expected a positive value" in capsys.readouterr().err
