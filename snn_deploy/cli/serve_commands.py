@@ -11,6 +11,7 @@ ARTIFACTS_HELP = "ONNX artifacts, each PATH (served under the file's stem) or NA
 
 def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     from snn_deploy.serve.config import ServerConfig
+    from snn_deploy.serve.limit_options import add_limit_arguments
 
     defaults = ServerConfig()
     parser.add_argument("artifacts", nargs="+", help=ARTIFACTS_HELP)
@@ -35,10 +36,12 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=defaults.workers, help="threads running model calls")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="onnxruntime intra-op threads")
     parser.add_argument("--log-level", default=defaults.log_level, choices=["debug", "info", "warning", "error"])
+    add_limit_arguments(parser)  # the request limits (snn_deploy.serve.limit_options)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from snn_deploy.serve.config import ServerConfig
+    from snn_deploy.serve.limit_options import limits_from_arguments
 
     try:
         from snn_deploy.serve.server import serve
@@ -55,6 +58,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             args.workers,
             args.threads,
             args.log_level,
+            limits_from_arguments(args),
         )
     except ValueError as error:
         raise CommandError(str(error)) from None

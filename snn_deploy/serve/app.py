@@ -16,7 +16,7 @@ import anyio
 import numpy as np
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -24,12 +24,16 @@ import snn_deploy
 from snn_deploy.errors import SnnDeployError
 from snn_deploy.serve.batcher import Batcher
 from snn_deploy.serve.config import ServerConfig
+from snn_deploy.serve.limits import resolve
 from snn_deploy.serve.metrics import Metrics
 from snn_deploy.serve.models import ServedModel
 from snn_deploy.serve.protocol import HEADER_LENGTH, InferRequest, ProtocolError, encode_response, parse_request
+from snn_deploy.serve.request_body import read_body
 from snn_deploy.serve.sequences import SequenceId, SequenceStore
 
 LOGGER = logging.getLogger("snn_deploy.serve")
+INLINE_PARSE_BYTES = 256 * 1024  # larger bodies are parsed on a thread, off the event loop
+MAX_SEQUENCE_ID_CHARACTERS = 256
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,14 @@ def sequence_control(parameters: Dict[str, Any]) -> Optional[SequenceControl]:
         flags[key] = parameters.get(key, False)
         if not isinstance(flags[key], bool):
             raise ProtocolError(400, f"parameter {key} must be true or false, got {flags[key]!r}")
-    valid_id = (isinstance(sequence_id, int) and not isinstance(sequence_id, bool) and sequence_id >= 0) or (
-        isinstance(sequence_id, str)
+    valid_id = (type(sequence_id) is int and 0 <= sequence_id < 2**64) or (
+        isinstance(sequence_id, str) and len(sequence_id) <= MAX_SEQUENCE_ID_CHARACTERS
     )
     if not valid_id:
         raise ProtocolError(
-            400, f"parameter sequence_id must be a non-negative integer or a string, got {sequence_id!r}"
+            400,
+            f"parameter sequence_id must be an integer in [0, 2**64) or a string of at most "
+            f"{MAX_SEQUENCE_ID_CHARACTERS} characters, got {repr(sequence_id)[:60]}",
         )
     if sequence_id in (0, ""):
         if flags["sequence_start"] or flags["sequence_end"]:
@@ -71,18 +77,21 @@ class InferenceServer:
     def __init__(self, models: Dict[str, ServedModel], config: ServerConfig):
         self.models = models
         self.config = config
+        self.limits = resolve(config.limits, models)
         self.metrics = Metrics()
         self.stores = {name: SequenceStore(config.max_sequences, config.sequence_idle_timeout_s) for name in models}
         self.batchers: Dict[str, Batcher] = {}
         self.accepted = 0
         self.answered = 0
         self._limiter: Optional[anyio.CapacityLimiter] = None
+        self._parse_limiter: Optional[anyio.CapacityLimiter] = None
 
     # ---- lifecycle
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self._limiter = anyio.CapacityLimiter(self.config.workers)
+        self._parse_limiter = anyio.CapacityLimiter(1)
         for name, model in self.models.items():
             if model.is_step:
                 histogram = self.metrics.batch_size.labels(name)
@@ -94,7 +103,10 @@ class InferenceServer:
                     histogram.observe,
                 )
         evictor = asyncio.create_task(self._evict_idle())
-        LOGGER.info("ready", extra={"models": sorted(self.models), "config": self.config.__dict__})
+        LOGGER.info(
+            "ready",
+            extra={"models": sorted(self.models), "config": self.config.__dict__, "limits": self.limits.__dict__},
+        )
         try:
             yield
         finally:
@@ -158,6 +170,11 @@ class InferenceServer:
         self.metrics.requests.labels(label).inc()
         try:
             response = await self._infer(request)
+        except ClientDisconnect:  # nobody to answer; not a server error
+            self.metrics.disconnects.labels(label).inc()
+            LOGGER.info("client disconnected before its request arrived", extra={"model": label})
+            self.answered += 1
+            return Response(status_code=400)
         except ProtocolError as error:
             response = _error(error.status, str(error))
         except SnnDeployError as error:  # the runtime refused the input: the client's mistake
@@ -177,7 +194,14 @@ class InferenceServer:
 
     async def _infer(self, request: Request) -> Response:
         model = self._model(request)
-        parsed = parse_request(await request.body(), request.headers.get(HEADER_LENGTH))
+        body = await read_body(request, self.limits.body_bytes)
+        header_length, elements = request.headers.get(HEADER_LENGTH), self.limits.elements
+        if len(body) <= INLINE_PARSE_BYTES:
+            parsed = parse_request(body, header_length, elements)
+        else:
+            parsed = await anyio.to_thread.run_sync(
+                parse_request, body, header_length, elements, limiter=self._parse_limiter
+            )
         x, single, batch = model.check_input(parsed.inputs)
         unknown = set(parsed.outputs or ()) - {model.output_name}
         if unknown:
@@ -203,6 +227,12 @@ class InferenceServer:
         store = self.stores[model.name]
         gauge = self.metrics.live_sequences.labels(model.name)
         if control.start:
+            if batch > self.limits.max_sequence_batch:
+                raise ProtocolError(
+                    400,
+                    f"sequence {control.id!r}: batch {batch} is more than the {self.limits.max_sequence_batch} samples "
+                    f"a sequence may hold (--max-sequence-batch); split it into several sequences",
+                )
             sequence = store.start(control.id, model.initial_state(batch), batch)
             gauge.set(len(store))
         else:

@@ -1,6 +1,8 @@
 """Options of the inference server, shared by the CLI, the app and the batcher."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from snn_deploy.serve.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -9,7 +11,8 @@ class ServerConfig:
     ``max_queue_delay_us`` is how long the first queued step waits for others to join it.
     ``max_sequences`` bounds the live sequences of each model (one more is refused with 503);
     ``sequence_idle_timeout_s`` evicts a sequence that has had no request for that long.
-    ``workers`` threads run model calls; ``threads`` is onnxruntime's intra-op threads per session."""
+    ``workers`` threads run model calls; ``threads`` is onnxruntime's intra-op threads per session.
+    ``limits`` bound what a client may ask (:class:`snn_deploy.serve.limits.Limits`)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -20,6 +23,7 @@ class ServerConfig:
     workers: int = 2
     threads: int = 1
     log_level: str = "info"
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         checks = {

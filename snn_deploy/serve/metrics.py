@@ -8,7 +8,8 @@ BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 class Metrics:
     """Requests and errors by model (errors also by status), request latency, the samples of each
-    step call, live sequences and evictions."""
+    step call, live sequences and evictions; clients gone before their request arrived, and the
+    connections the server closed (:mod:`snn_deploy.serve.connections`) by reason."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -33,6 +34,19 @@ class Metrics:
         self.live_sequences = Gauge("snn_live_sequences", "Live sequences", ["model"], registry=self.registry)
         self.evictions = Counter(
             "snn_sequence_evictions", "Sequences evicted after their idle timeout", ["model"], registry=self.registry
+        )
+
+        self.disconnects = Counter(
+            "snn_client_disconnects",
+            "Infer requests whose client disconnected before its body arrived",
+            ["model"],
+            registry=self.registry,
+        )
+        self.closed_connections = Counter(
+            "snn_closed_connections",
+            "Connections the server closed: request timeout, headers too large, connection limit",
+            ["reason"],
+            registry=self.registry,
         )
 
     def text(self) -> bytes:

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,8 @@ def free_port() -> int:
 
 class ServerProcess:
     """``snn-deploy serve ARTIFACTS --port <free port> OPTIONS`` in a child process, ready when
-    built; :meth:`stop` sends SIGTERM and returns whether it shut down cleanly, and its JSON log."""
+    built; :meth:`stop` sends SIGTERM and returns whether it shut down cleanly, and its JSON log.
+    The log is read as it comes (a full pipe would block the server's logging)."""
 
     def __init__(self, artifacts: Sequence[str], *options: str, block_torch: bool = False, timeout: float = 60.0):
         self.port = free_port()
@@ -31,6 +33,9 @@ class ServerProcess:
         program = TORCH_FREE_CLI if block_torch else CLI
         command = [sys.executable, "-c", program, "serve", *artifacts, "--port", str(self.port), *options]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        self._log: List[str] = []
+        self._reader = threading.Thread(target=self._log.extend, args=(self.process.stderr,), daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -40,7 +45,7 @@ class ServerProcess:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.process.kill()
-                raise RuntimeError(f"the server did not start:\n{self.process.communicate()[1]}")
+                raise RuntimeError(f"the server did not start:\n{self._stderr()}")
             time.sleep(0.1)
 
     def request(self, method: str, path: str, body: Optional[bytes] = None) -> Tuple[int, Any]:
@@ -74,11 +79,16 @@ class ServerProcess:
                 return float(value)
         return 0.0
 
+    def _stderr(self) -> str:
+        """All the server wrote to stderr, once it has exited."""
+        self.process.wait(timeout=120)
+        self._reader.join(timeout=120)
+        return "".join(self._log)
+
     def stop(self) -> Tuple[bool, List[Dict[str, Any]]]:
         """SIGTERM; ``clean`` when the server finished (uvicorn re-raises the signal after its
         graceful shutdown, older versions exit with 0)."""
         self.process.send_signal(signal.SIGTERM)
-        _, stderr = self.process.communicate(timeout=120)
-        logs = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+        logs = [json.loads(line) for line in self._stderr().splitlines() if line.startswith("{")]
         finished = bool(logs) and logs[-1]["message"].startswith("Finished server")
         return self.process.returncode in (0, -signal.SIGTERM) and finished, logs

@@ -4,15 +4,26 @@ A request body is JSON, or (binary extension) a JSON header of ``Inference-Heade
 bytes followed by the raw row-major bytes of every input whose ``parameters`` carry
 ``binary_data_size``, in the order of ``inputs``. Errors are :class:`ProtocolError` with the HTTP
 status to answer; the app turns them into ``{"error": message}``.
+
+Parsing is bounded: JSON nesting (:mod:`snn_deploy.serve.json_scan`), a shape's rank and the total
+elements of a request (counted in Python integers, so ``[2**32, 2**32]`` cannot wrap); JSON data
+must match its shape and datatype exactly (:mod:`snn_deploy.serve.tensor_values`).
 """
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from snn_deploy.serve import json_scan
+from snn_deploy.serve.limits import DEFAULT_MAX_ELEMENTS
+from snn_deploy.serve.protocol_error import ProtocolError
+from snn_deploy.serve.tensor_values import values_array
+
 HEADER_LENGTH = "inference-header-content-length"
+MAX_RANK = 16
 DATATYPES: Dict[str, str] = {
     "BOOL": "bool",
     "UINT8": "uint8",
@@ -28,14 +39,6 @@ DATATYPES: Dict[str, str] = {
     "FP64": "float64",
 }
 DTYPE_NAMES: Dict[str, str] = {dtype: name for name, dtype in DATATYPES.items()}
-
-
-class ProtocolError(Exception):
-    """A request the server refuses: ``status`` is the HTTP status, the message goes to the client."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def datatype(dtype: Any) -> str:
@@ -58,25 +61,23 @@ class InferRequest:
     binary_default: bool
 
 
-def parse_request(body: bytes, header_length: Optional[str]) -> InferRequest:
-    """Decode an infer request body (plain JSON, or a JSON header plus binary tensors)."""
+def parse_request(body: bytes, header_length: Optional[str], max_elements: int = DEFAULT_MAX_ELEMENTS) -> InferRequest:
+    """Decode an infer request body (plain JSON, or a JSON header plus binary tensors) of at most
+    ``max_elements`` values in all its inputs (more is a 413)."""
     binary = b""
     if header_length is not None:
         try:
             length = int(header_length)
         except ValueError:
             raise ProtocolError(
-                400, f"Inference-Header-Content-Length: expected an integer, got {header_length!r}"
+                400, f"Inference-Header-Content-Length: expected an integer, got {header_length[:40]!r}"
             ) from None
         if not 0 < length <= len(body):
             raise ProtocolError(
                 400, f"Inference-Header-Content-Length {length} does not fit a body of {len(body)} bytes"
             )
         body, binary = body[:length], body[length:]
-    try:
-        request = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ProtocolError(400, f"malformed JSON in the request body: {error}") from None
+    request = json_scan.loads(body, "the request body")
     if not isinstance(request, dict):
         raise ProtocolError(400, f"the request body must be a JSON object, got {type(request).__name__}")
     parameters = _object(request.get("parameters", {}), "parameters")
@@ -84,16 +85,17 @@ def parse_request(body: bytes, header_length: Optional[str]) -> InferRequest:
     if not isinstance(inputs, list) or not inputs:
         raise ProtocolError(400, "the request needs a non-empty list 'inputs'")
     arrays: Dict[str, np.ndarray] = {}
-    offset = 0
+    offset, budget = 0, max_elements
     for tensor in inputs:
-        name, array, offset = _decode_tensor(_object(tensor, "each input"), binary, offset)
+        name, array, offset = _decode_tensor(_object(tensor, "each input"), binary, offset, budget, max_elements)
         if name in arrays:
             raise ProtocolError(400, f"input '{name}' is given twice")
         arrays[name] = array
+        budget -= array.size
     if offset != len(binary):
         raise ProtocolError(400, f"the body holds {len(binary) - offset} binary bytes that no input claims")
-    outputs = None
-    if request.get("outputs") is not None:
+    outputs: Optional[Dict[str, bool]] = None
+    if request.get("outputs") not in (None, []):  # [] asks for every output, as no "outputs" does
         if not isinstance(request["outputs"], list):
             raise ProtocolError(400, "'outputs' must be a list of {\"name\": ...} objects")
         outputs = {}
@@ -101,15 +103,12 @@ def parse_request(body: bytes, header_length: Optional[str]) -> InferRequest:
             output = _object(output, "each requested output")
             if not isinstance(output.get("name"), str):
                 raise ProtocolError(400, "each requested output needs a string 'name'")
-            outputs[output["name"]] = bool(_object(output.get("parameters", {}), "parameters").get("binary_data"))
+            flags = _object(output.get("parameters", {}), f"output '{output['name']}' parameters")
+            outputs[output["name"]] = _flag(flags, "binary_data")
     identifier = request.get("id")
-    return InferRequest(
-        None if identifier is None else str(identifier),
-        parameters,
-        arrays,
-        outputs,
-        bool(parameters.get("binary_data_output", False)),
-    )
+    if identifier is not None and not isinstance(identifier, str):
+        raise ProtocolError(400, f"the request 'id' must be a string, got {json.dumps(identifier)[:40]}")
+    return InferRequest(identifier, parameters, arrays, outputs, _flag(parameters, "binary_data_output"))
 
 
 def _object(value: Any, what: str) -> Dict[str, Any]:
@@ -118,35 +117,66 @@ def _object(value: Any, what: str) -> Dict[str, Any]:
     return value
 
 
-def _decode_tensor(tensor: Dict[str, Any], binary: bytes, offset: int) -> Tuple[str, np.ndarray, int]:
-    name, shape, kind = tensor.get("name"), tensor.get("shape"), tensor.get("datatype")
+def _flag(parameters: Dict[str, Any], key: str) -> bool:
+    value = parameters.get(key, False)
+    if not isinstance(value, bool):
+        raise ProtocolError(400, f"parameter {key} must be true or false, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _shape(shape: Any, name: str, max_elements: int) -> List[int]:
+    """A declared shape: at most :data:`MAX_RANK` integers (not booleans) in ``[0, max_elements]``."""
+    valid = isinstance(shape, list) and all(type(size) is int and size >= 0 for size in shape)
+    if not valid or len(shape) > MAX_RANK:
+        raise ProtocolError(
+            400,
+            f"input '{name}': 'shape' must be a list of at most {MAX_RANK} non-negative integers, "
+            f"got {json.dumps(shape)[:60]}",
+        )
+    if any(size > max_elements for size in shape):
+        raise ProtocolError(
+            413,
+            f"input '{name}': shape {json.dumps(shape)[:60]} exceeds the limit of {max_elements} values per request "
+            f"(--max-request-elements)",
+        )
+    return shape
+
+
+def _decode_tensor(
+    tensor: Dict[str, Any], binary: bytes, offset: int, budget: int, max_elements: int
+) -> Tuple[str, np.ndarray, int]:
+    """One input's name, array and the binary offset after it; ``budget`` is how many more values
+    the request may hold."""
+    name, kind = tensor.get("name"), tensor.get("datatype")
     if not isinstance(name, str):
         raise ProtocolError(400, "each input needs a string 'name'")
-    if not isinstance(shape, list) or not all(isinstance(size, int) and size >= 0 for size in shape):
-        raise ProtocolError(400, f"input '{name}': 'shape' must be a list of non-negative integers, got {shape!r}")
+    shape = _shape(tensor.get("shape"), name, max_elements)
     if kind not in DATATYPES:
         raise ProtocolError(400, f"input '{name}': datatype {kind!r} is not one of {', '.join(DATATYPES)}")
     dtype = np.dtype(DATATYPES[kind])
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)  # a Python integer: no wrap-around
+    if count > budget:
+        raise ProtocolError(
+            413,
+            f"input '{name}': shape {shape} holds {count} values; a request may hold {max_elements} in all "
+            f"(--max-request-elements)",
+        )
     size = _object(tensor.get("parameters", {}), f"input '{name}' parameters").get("binary_data_size")
-    if size is not None:
-        if not isinstance(size, int) or size != count * dtype.itemsize or offset + size > len(binary):
-            raise ProtocolError(
-                400,
-                f"input '{name}': binary_data_size {size!r} does not match shape {shape} of {kind} "
-                f"({count * dtype.itemsize} bytes) or the {len(binary) - offset} bytes left in the body",
-            )
-        array = np.frombuffer(binary, dtype=dtype, count=count, offset=offset).reshape(shape)
-        return name, array, offset + size
-    if "data" not in tensor:
-        raise ProtocolError(400, f"input '{name}' has neither 'data' nor parameters.binary_data_size")
-    try:
-        array = np.asarray(tensor["data"], dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise ProtocolError(400, f"input '{name}': 'data' is not a nested list of {kind} values ({error})") from None
-    if array.size != count:
-        raise ProtocolError(400, f"input '{name}': shape {shape} needs {count} values, 'data' holds {array.size}")
-    return name, array.reshape(shape), offset
+    if size is None:
+        if "data" not in tensor:
+            raise ProtocolError(400, f"input '{name}' has neither 'data' nor parameters.binary_data_size")
+        return name, values_array(tensor["data"], shape, count, kind, dtype, f"input '{name}'"), offset
+    if type(size) is not int or size != count * dtype.itemsize or offset + size > len(binary) or "data" in tensor:
+        raise ProtocolError(
+            400,
+            f"input '{name}': binary_data_size {json.dumps(size)[:40]} does not match shape {shape} of {kind} "
+            f"({count * dtype.itemsize} bytes) or the {len(binary) - offset} bytes left in the body"
+            + (", and an input with binary data takes no 'data'" if "data" in tensor else ""),
+        )
+    array = np.frombuffer(binary, dtype=dtype, count=count, offset=offset).reshape(shape)
+    if kind == "BOOL" and count and array.view(np.uint8).max() > 1:
+        raise ProtocolError(400, f"input '{name}': BOOL bytes must be 0 or 1")
+    return name, array, offset + size
 
 
 def encode_response(
