@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test test-fast lint typecheck export bench bench-quick clean
+.PHONY: test test-fast lint typecheck export bench bench-quick norse-suite clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench: $(VENV)/.installed
 
 bench-quick: $(VENV)/.installed
 	$(PY) -m snn_deploy.benchmarks --quick
+
+# norse 1.1.0's module and functional tests against snn_deploy through an import alias, in a scratch
+# environment under /tmp (NORSE_SUITE_DIR=...); prints the pass count against norse's own. Not part of `test`.
+NORSE_SUITE_DIR ?= /tmp/norse-suite
+norse-suite: $(VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(PY) tools/norse_suite.py --dir $(NORSE_SUITE_DIR)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
