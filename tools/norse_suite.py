@@ -74,6 +74,7 @@ def run_tests(python: str, tests: pathlib.Path, report: pathlib.Path, pythonpath
     """Run pytest on ``tests`` with ``python``; return each test's outcome (see :func:`outcomes`)."""
     environment = dict(os.environ, PYTHONPATH=pythonpath, CUDA_VISIBLE_DEVICES="")
     command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--import-mode=importlib"]
+    command += ["--continue-on-collection-errors"]
     command += [f"--junitxml={report}", "-o", "junit_family=xunit1", str(tests)]
     subprocess.run(command, cwd=tests.parent, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return outcomes(report)
