@@ -119,3 +119,18 @@ def coba_lif_step(
     g_i = state.g_i + linear(input_spikes, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
     z, v, g_e, g_i = coba_lif_integrate(state.v, g_e, g_i, p, dt)
     return z, CobaLIFState(z, v, g_e, g_i)
+
+
+default_bio_state = CobaLIFState(z=0.0, v=-65.0, g_e=0.0, g_i=0.0)
+"""norse 1.1's resting state of a conductance-based neuron (Python floats, as norse has it)."""
+
+default_bio_parameters = CobaLIFParameters(
+    tau_syn_exc_inv=1 / 0.3,
+    tau_syn_inh_inv=1 / 0.5,
+    e_rev_E=0.0,
+    e_rev_I=-70.0,
+    v_thresh=-50.0,
+    v_reset=-65.0,
+    v_rest=-65.0,
+)
+"""norse 1.1's biologically scaled conductance-based parameters (mV)."""
