@@ -13,7 +13,8 @@ class           forward                                           backward (time
 ==============  ================================================  ===========================================
 
 with :math:`H(x) = [x > 0]`. snn_deploy's own steps never use them: a ``torch.autograd.Function``
-cannot be scripted with ``torch.jit.script`` nor exported to ONNX, so the package computes the same
+is a Python call, which a scripted model keeps as a Python op it cannot save (``torch.jit.save``
+raises "Could not export Python function call") and which ONNX cannot express, so the package computes the same
 values and gradients in straight-through form (:mod:`snn_deploy.functional.threshold_functions`,
 which scripts and exports). Call ``super_fn``, ``heavi_tanh_fn`` … there instead of ``X.apply`` in
 code that must deploy.

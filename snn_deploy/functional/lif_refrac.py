@@ -122,5 +122,6 @@ def lif_refrac_step_sparse(
     """:func:`lif_refrac_step` on sparse spikes (:func:`~snn_deploy.functional.lif.lif_step_sparse`,
     then the refractory update); returns sparse spikes as norse 1.1 does. Eager only."""
     z_sparse, lif = lif_step_sparse(input_tensor, state.lif, input_weights, recurrent_weights, p.lif, dt)
-    v, z, rho = compute_refractory_update(state, z_sparse, lif.v, p)
-    return z, LIFRefracState(LIFState(z, v, lif.i), rho)
+    v, z, rho = compute_refractory_update(state, z_sparse.to_dense(), lif.v, p)
+    z_sparse = z.to_sparse()
+    return z_sparse, LIFRefracState(LIFState(z_sparse, v, lif.i), rho)

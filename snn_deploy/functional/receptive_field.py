@@ -197,8 +197,12 @@ def spatio_temporal_parameters(
     temporal_scales: Tensor,
     include_replicas: bool = False,
 ) -> Tensor:
-    """Every row of :func:`spatial_parameters` paired with every temporal scale (a Cartesian
-    product): ``(rows * len(temporal_scales), 6)``."""
-    return torch.cartesian_prod(
-        spatial_parameters(scales, angles, ratios, derivatives, include_replicas), temporal_scales
-    )
+    """Every row of :func:`spatial_parameters` paired with every temporal scale (row-major):
+    ``(rows * len(temporal_scales), 6)``, the temporal scale last.
+
+    norse 1.1 documents this but raises (``torch.cartesian_prod(p, temporal_scales)`` takes 1-d
+    tensors only, and its rows are 2-d); this builds the product it describes."""
+    rows = spatial_parameters(scales, angles, ratios, derivatives, include_replicas)
+    temporal = torch.as_tensor(temporal_scales, dtype=rows.dtype, device=rows.device)
+    repeated = rows.repeat_interleave(len(temporal), dim=0)
+    return torch.cat([repeated, temporal.repeat(len(rows)).unsqueeze(1)], 1)

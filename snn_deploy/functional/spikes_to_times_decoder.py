@@ -40,7 +40,7 @@ def _selection(spikes: Tensor, indices: Tensor) -> Tensor:
 class ToSpikeTimes(torch.autograd.Function):
     """norse 1.1's ``ToSpikeTimes``, a ``torch.autograd.Function`` for code that calls
     ``ToSpikeTimes.apply(spikes, spike_count)`` directly: the values and gradient of
-    :func:`spikes_to_times`. It cannot be scripted or exported (an autograd Function);
+    :func:`spikes_to_times`. A scripted model holding it cannot be saved, nor exported (an autograd Function);
     :func:`spikes_to_times` and ``SpikesToTimesDecoder`` can."""
 
     @staticmethod

@@ -1,7 +1,7 @@
 """norse 1.1's ``superspike`` module: the autograd class and its straight-through function.
 
-:class:`SuperSpike` is a ``torch.autograd.Function`` for code that calls it directly; it cannot be
-scripted or exported. :func:`super_fn` gives the same values and gradients in straight-through form
+:class:`SuperSpike` is a ``torch.autograd.Function`` for code that calls it directly; a scripted
+model holding it cannot be saved, nor exported. :func:`super_fn` gives the same values and gradients in straight-through form
 and is what deployable code should call.
 """
 
