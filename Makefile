@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: test test-fast test-inductor lint typecheck export bench bench-quick gpu-check clean
+.PHONY: test test-fast test-inductor lint typecheck export bench bench-quick gpu-check norse-suite clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ bench-quick: $(VENV)/.installed
 # 8 minutes, on the python3 found there (no .venv, no downloads); results in $OUT, else gpu-check-results/.
 gpu-check:
 	PYTHONPATH=.$${PYTHONPATH:+:$$PYTHONPATH} $(PYTHON) -m snn_deploy.benchmarks.gpu_check
+
+# norse 1.1.0's module and functional tests against snn_deploy through an import alias, in a scratch
+# environment under /tmp (NORSE_SUITE_DIR=...); prints the pass count against norse's own. Not part of `test`.
+NORSE_SUITE_DIR ?= /tmp/norse-suite
+norse-suite: $(VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(PY) tools/norse_suite.py --dir $(NORSE_SUITE_DIR)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -51,8 +51,9 @@ def test_spikes_to_times_decoder_converts_indices_to_times_with_dt():
     spikes[2, 0, 0] = spikes[4, 0, 0] = spikes[0, 0, 1] = 1.0
     times = snn.SpikesToTimesDecoder(spike_count=2, dt=0.5)(spikes)
     assert times.tolist() == [[[1.0, 0.0]], [[2.0, float("inf")]]]
-    with pytest.raises(ValueError, match="SpikesToTimesDecoder: expected spike_count >= 1, got 0"):
-        snn.SpikesToTimesDecoder(0)
+    with pytest.raises(ValueError, match="SpikesToTimesDecoder: expected spike_count >= 0, got -1"):
+        snn.SpikesToTimesDecoder(-1)
+    assert snn.SpikesToTimesDecoder(0)(spikes).shape == (0, 1, 2)  # norse 1.1 returns no times
     with pytest.raises(TypeError, match="SpikesToTimesDecoder: expected a floating-point input"):
         snn.SpikesToTimesDecoder()(torch.ones(3, 1, 1, dtype=torch.bool))
 

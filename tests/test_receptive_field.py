@@ -58,8 +58,10 @@ def test_norse_sampled_docstring_example_trains_the_ratios():
     image = torch.linspace(0, 1, 81).reshape(1, 1, 9, 9) ** 2  # a normalised field sums a constant image to 1
     y = m(image)
     y.sum().backward()
+    ratios_before = ratios.clone()
     optim.step()  # will update the ratios
-    assert not torch.equal(m.ratios.detach(), ratios)
+    assert not torch.equal(m.ratios.detach(), ratios_before)
+    assert torch.equal(ratios, m.ratios.detach())  # as in norse, the parameter shares the caller's tensor
     assert torch.equal(m.scales, scales) and torch.equal(m.angles, angles)
 
 

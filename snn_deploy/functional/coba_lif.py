@@ -20,7 +20,7 @@ computes the input jumps and then overwrites them with the recurrent jumps, so i
 effect at all; here both jumps add up, as its documented transition equations say.
 """
 
-from typing import NamedTuple, Tuple
+from typing import Any, Dict, NamedTuple, Tuple
 
 from torch import Tensor
 from torch.nn.functional import linear, relu
@@ -119,3 +119,19 @@ def coba_lif_step(
     g_i = state.g_i + linear(input_spikes, relu(-input_weights)) + linear(state.z, relu(-recurrent_weights))
     z, v, g_e, g_i = coba_lif_integrate(state.v, g_e, g_i, p, dt)
     return z, CobaLIFState(z, v, g_e, g_i)
+
+
+default_bio_state = CobaLIFState(z=0.0, v=-65.0, g_e=0.0, g_i=0.0)  # type: ignore[arg-type]  # norse's floats
+"""norse 1.1's resting state of a conductance-based neuron (Python floats, as norse has it)."""
+
+_BIO_VALUES: Dict[str, Any] = dict(  # floats, as norse has them (the fields are typed Tensor)
+    tau_syn_exc_inv=1 / 0.3,
+    tau_syn_inh_inv=1 / 0.5,
+    e_rev_E=0.0,
+    e_rev_I=-70.0,
+    v_thresh=-50.0,
+    v_reset=-65.0,
+    v_rest=-65.0,
+)
+default_bio_parameters = CobaLIFParameters(**_BIO_VALUES)
+"""norse 1.1's biologically scaled conductance-based parameters (mV)."""

@@ -18,6 +18,7 @@ each batch entry gets its own sensors. For batch 1 the numerics are norse's.
 
 from typing import NamedTuple
 
+import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
@@ -71,3 +72,29 @@ def correlation_sensor_step(
         correlation_trace=correlation_decayed + p.eta_p * pre_mask,
         anti_correlation_trace=anti_correlation_decayed + p.eta_m * post_mask,
     )
+
+
+def correlation_based_update(
+    ts: int,
+    linear_update: torch.nn.Module,
+    weights: Tensor,
+    correlation_state: CorrelationSensorState,
+    learning_rate: float,
+    ts_frequency: int,
+) -> Tensor:
+    r"""norse 1.1's learning rule from the sensors, every ``ts_frequency``-th step ``ts``:
+
+    .. math::
+        w \leftarrow w + \eta\, \operatorname{reshape}(f([\operatorname{vec} c, \operatorname{vec} a]))
+
+    with ``linear_update`` :math:`f` (its output detached) and the weights ``(post, pre)``; then both
+    traces of ``correlation_state`` are zeroed in place. Other steps return ``weights`` unchanged.
+    Reads the first batch entry's layout, as norse (shape ``(1, pre, post)``)."""
+    if ts % ts_frequency != 0:
+        return weights
+    _, input_features, hidden_features = correlation_state.correlation_trace.shape
+    traces = (correlation_state.correlation_trace.flatten(), correlation_state.anti_correlation_trace.flatten())
+    dw = linear_update(torch.cat(traces)).detach()
+    correlation_state.correlation_trace.zero_()
+    correlation_state.anti_correlation_trace.zero_()
+    return weights + learning_rate * torch.reshape(dw, (hidden_features, input_features))

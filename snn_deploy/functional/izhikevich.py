@@ -163,3 +163,26 @@ def izhikevich_projected_step(
     drive = input_current + torch.nn.functional.linear(state.z, recurrent_weights)
     z, v, u = izhikevich_integrate(state.v, state.u, drive, p, dt)
     return z, IzhikevichRecurrentState(z, v, u)
+
+
+# norse 1.1 also names each behaviour's parameters on their own: ``tonic_spiking_p`` is ``tonic_spiking.p``.
+tonic_spiking_p = tonic_spiking.p
+phasic_spiking_p = phasic_spiking.p
+tonic_bursting_p = tonic_bursting.p
+phasic_bursting_p = phasic_bursting.p
+mixed_mode_p = mixed_mode.p
+spike_frequency_adaptation_p = spike_frequency_adaptation.p
+class_1_exc_p = class_1_exc.p
+class_2_exc_p = class_2_exc.p
+spike_latency_p = spike_latency.p
+subthreshold_oscillation_p = subthreshold_oscillation.p
+resonator_p = resonator.p
+integrator_p = integrator.p
+rebound_spike_p = rebound_spike.p
+rebound_burst_p = rebound_burst.p
+threshold_variability_p = threshold_variability.p
+bistability_p = bistability.p
+dap_p = dap.p
+accomodation_p = accomodation.p
+inhibition_induced_spiking_p = inhibition_induced_spiking.p
+inhibition_induced_bursting_p = inhibition_induced_bursting.p

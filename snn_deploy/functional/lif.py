@@ -136,3 +136,88 @@ def lif_current_encoder(
     voltage = voltage + dt * p.tau_mem_inv * ((p.v_leak - voltage) + input_current)
     z = threshold_crossing(voltage, p.v_th, p.method, p.alpha)
     return z, voltage - z * (voltage - p.v_reset)
+
+
+default_bio_parameters = LIFParameters(
+    tau_syn_inv=torch.as_tensor(1 / 0.5),
+    tau_mem_inv=torch.as_tensor(1 / 20.0),
+    v_leak=torch.as_tensor(-65.0),
+    v_th=torch.as_tensor(-50.0),
+    v_reset=torch.as_tensor(-65.0),
+)
+"""norse 1.1's biologically scaled LIF parameters (mV, 1/ms)."""
+
+default_bio_initial_state = LIFState(z=torch.as_tensor(0.0), v=torch.as_tensor(-65.0), i=torch.as_tensor(0.0))
+"""norse 1.1's initial state for :data:`default_bio_parameters`: resting at -65 mV."""
+
+
+def lif_feed_forward_integral(
+    input_tensor: Tensor,
+    state: LIFFeedForwardState,
+    p: LIFParameters = default_parameters(LIFParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFFeedForwardState]:
+    """:func:`lif_feed_forward_step` over the time steps of ``input_tensor`` ``(T, ...)``:
+    returns the spikes of every step ``(T, ...)`` and the last state."""
+    spikes = []
+    for input_spikes in input_tensor:
+        z, state = lif_feed_forward_step(input_spikes, state, p, dt)
+        spikes.append(z)
+    return torch.stack(spikes), state
+
+
+def lif_step_integral(
+    input_tensor: Tensor,
+    state: LIFState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LIFParameters = default_parameters(LIFParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFState]:
+    """:func:`lif_step` over the time steps of ``input_tensor`` ``(T, ...)``: returns the spikes of
+    every step ``(T, ...)`` and the last state.
+
+    norse 1.1 documents the same but returns the last step's spikes only (``return z, state`` after
+    its loop); this returns all of them, as its docstring says."""
+    spikes = []
+    for input_spikes in input_tensor:
+        z, state = lif_step(input_spikes, state, input_weights, recurrent_weights, p, dt)
+        spikes.append(z)
+    return torch.stack(spikes), state
+
+
+def refuse_compiling_sparse(name: str) -> None:
+    """Raise a ``RuntimeError`` under ``torch.compile``/``torch.export``: sparse steps do not deploy."""
+    if torch.compiler.is_compiling():
+        raise RuntimeError(
+            f"{name} works on sparse tensors, which torch.compile, torch.export and ONNX cannot take; "
+            f"deploy the dense step ({name.replace('_sparse', '')}) instead"
+        )
+
+
+def lif_step_sparse(
+    input_spikes: Tensor,
+    state: LIFState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LIFParameters,
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFState]:
+    """:func:`lif_step` for sparse ``input_spikes`` and ``state.z`` ``(batch, n)``: the current jump
+    by ``torch.sparse.mm``; returns the spikes as a sparse tensor, also in the state. Eager only."""
+    refuse_compiling_sparse("lif_step_sparse")
+    i_jump = (
+        state.i + torch.sparse.mm(input_spikes, input_weights.t()) + torch.sparse.mm(state.z, recurrent_weights.t())
+    )
+    z, v, i = lif_integrate(state.v, i_jump, p, dt)
+    z_sparse = z.to_sparse()
+    return z_sparse, LIFState(z_sparse, v, i)
+
+
+def lif_feed_forward_step_sparse(
+    input_tensor: Tensor, state: LIFFeedForwardState, p: LIFParameters, dt: float = 0.001
+) -> Tuple[Tensor, LIFFeedForwardState]:
+    """:func:`lif_feed_forward_step` returning its spikes as a sparse tensor. Eager only."""
+    refuse_compiling_sparse("lif_feed_forward_step_sparse")
+    z, state = lif_feed_forward_step(input_tensor, state, p, dt)
+    return z.to_sparse(), state

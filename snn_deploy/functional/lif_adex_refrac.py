@@ -7,7 +7,7 @@ a spike sets it to :math:`\rho_{\text{reset}}`. As in norse, the current and the
 :math:`a` keep the values of the LIFAdEx step (so :math:`a` also jumps on a masked spike).
 """
 
-from typing import NamedTuple, Tuple
+from typing import NamedTuple, Tuple, Union
 
 import torch
 from torch import Tensor
@@ -90,3 +90,17 @@ def lif_adex_refrac_projected_step(
         state.rho, state.lif_adex.v, z, adex.v, p.rho_reset, p.lif_adex.method, p.lif_adex.alpha
     )
     return z, LIFAdExRefracState(LIFAdExState(z, v, adex.i, adex.a), rho)
+
+
+def compute_refractory_update(
+    state: Union[LIFAdExRefracState, LIFAdExRefracFeedForwardState],
+    z_new: Tensor,
+    v_new: Tensor,
+    p: LIFAdExRefracParameters = default_parameters(LIFAdExRefracParameters),
+) -> Tuple[Tensor, Tensor, Tensor]:
+    """norse 1.1's name and argument order for :func:`refractory_update` on a refractory LIFAdEx
+    state: returns ``(v, z, rho)`` (voltage first, as norse)."""
+    z, v, rho = refractory_update(
+        state.rho, state.lif_adex.v, z_new, v_new, p.rho_reset, p.lif_adex.method, p.lif_adex.alpha
+    )
+    return v, z, rho

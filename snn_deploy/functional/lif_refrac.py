@@ -12,7 +12,7 @@ voltage is held at its value before the step and no spike is emitted (the curren
 and integrating input). The counter is in time steps, independent of ``dt``.
 """
 
-from typing import NamedTuple, Tuple
+from typing import NamedTuple, Tuple, Union
 
 import torch
 from torch import Tensor
@@ -24,6 +24,7 @@ from snn_deploy.functional.lif import (
     LIFState,
     lif_feed_forward_step,
     lif_projected_step,
+    lif_step_sparse,
 )
 from snn_deploy.functional.threshold import threshold
 
@@ -104,3 +105,31 @@ def lif_refrac_projected_step(
     z, lif = lif_projected_step(input_current, state.lif, recurrent_weights, p.lif, dt)
     z, v, rho = refractory_update(state.rho, state.lif.v, z, lif.v, p.rho_reset, p.lif.method, p.lif.alpha)
     return z, LIFRefracState(LIFState(z, v, lif.i), rho)
+
+
+def compute_refractory_update(
+    state: Union[LIFRefracState, LIFRefracFeedForwardState],
+    z_new: Tensor,
+    v_new: Tensor,
+    p: LIFRefracParameters = default_parameters(LIFRefracParameters),
+) -> Tuple[Tensor, Tensor, Tensor]:
+    """norse 1.1's name and argument order for :func:`refractory_update` on a refractory LIF state:
+    returns ``(v, z, rho)`` (voltage first, as norse)."""
+    z, v, rho = refractory_update(state.rho, state.lif.v, z_new, v_new, p.rho_reset, p.lif.method, p.lif.alpha)
+    return v, z, rho
+
+
+def lif_refrac_step_sparse(
+    input_tensor: Tensor,
+    state: LIFRefracState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LIFRefracParameters = default_parameters(LIFRefracParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, LIFRefracState]:
+    """:func:`lif_refrac_step` on sparse spikes (:func:`~snn_deploy.functional.lif.lif_step_sparse`,
+    then the refractory update); returns sparse spikes as norse 1.1 does. Eager only."""
+    z_sparse, lif = lif_step_sparse(input_tensor, state.lif, input_weights, recurrent_weights, p.lif, dt)
+    v, z, rho = compute_refractory_update(state, z_sparse.to_dense(), lif.v, p)
+    z_sparse = z.to_sparse()
+    return z_sparse, LIFRefracState(LIFState(z_sparse, v, lif.i), rho)

@@ -27,7 +27,7 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.defaults import default_parameters
-from snn_deploy.functional.lif import projected_recurrent_current
+from snn_deploy.functional.lif import projected_recurrent_current, recurrent_current
 from snn_deploy.functional.threshold import threshold_crossing
 
 
@@ -127,3 +127,29 @@ def lsnn_projected_step(
     z, v, i, b = lsnn_integrate(state.v, state.i, state.b, p, dt, detach_reset=True)
     i_new = projected_recurrent_current(i, input_current, state.z, recurrent_weights)
     return z, LSNNState(z, v, i_new, b)
+
+
+def ada_lif_step(
+    input_tensor: Tensor,
+    state: LSNNState,
+    input_weights: Tensor,
+    recurrent_weights: Tensor,
+    p: LSNNParameters = default_parameters(LSNNParameters),
+    dt: float = 0.001,
+) -> Tuple[Tensor, LSNNState]:
+    r"""One Euler step of norse 1.1's LIF neuron with adaptation current :math:`b` (fixed threshold):
+
+    .. math::
+        v \leftarrow v + \Delta t\, \tau_{\text{mem}}^{-1} (v_{\text{leak}} - v + i - b), \quad
+        i \leftarrow i - \Delta t\, \tau_{\text{syn}}^{-1} i, \quad
+        b \leftarrow b - \Delta t\, \tau_{\text{adapt}}^{-1} b
+
+    then :math:`z = \Theta(v - v_{\text{th}})`, :math:`v \leftarrow v - z (v_{\text{th}} - v_{\text{reset}})`,
+    :math:`b \leftarrow b + \beta z`, :math:`i \leftarrow i + W_{\text{in}} z_{\text{in}} + W_{\text{rec}} z_{\text{last}}`."""
+    v_decayed = state.v + dt * p.tau_mem_inv * ((p.v_leak - state.v) + state.i - state.b)
+    i_decayed = state.i - dt * p.tau_syn_inv * state.i
+    b_decayed = state.b - dt * p.tau_adapt_inv * state.b
+    z = threshold_crossing(v_decayed, p.v_th, p.method, p.alpha)
+    v_new = v_decayed - z * (p.v_th - p.v_reset)
+    i_new = recurrent_current(i_decayed, input_tensor, state.z, input_weights, recurrent_weights)
+    return z, LSNNState(z, v_new, i_new, b_decayed + z * p.beta)

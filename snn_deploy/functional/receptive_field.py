@@ -38,8 +38,10 @@ def gaussian_kernel(size: int, c: Tensor, domain: float = 8) -> Tensor:
 
 
 def covariance_matrix(sigma1: Tensor, sigma2: Tensor, phi: Tensor) -> Tensor:
-    """The 2x2 covariance of variances ``sigma1**2``, ``sigma2**2`` with the major axis at angle ``phi``."""
-    lambda1, lambda2 = sigma1**2, sigma2**2
+    """The 2x2 covariance of variances ``sigma1**2``, ``sigma2**2`` with the major axis at angle ``phi``
+    (each a tensor or, as norse accepts, a Python number)."""
+    phi = torch.as_tensor(phi)
+    lambda1, lambda2 = torch.as_tensor(sigma1) ** 2, torch.as_tensor(sigma2) ** 2
     cos, sin = torch.cos(phi), torch.sin(phi)
     cxx = lambda1 * cos**2 + lambda2 * sin**2
     cxy = (lambda1 - lambda2) * cos * sin
@@ -58,6 +60,7 @@ def _gradient(kernel: Tensor, dim: int) -> Tensor:
 
 def derive_kernel(kernel: Tensor, angle: Tensor) -> Tensor:
     """The directional derivative of ``kernel`` at ``angle`` (norse: ``cos`` along dim 0, ``sin`` along dim 1)."""
+    angle = torch.as_tensor(angle)
     return _gradient(kernel, 0) * torch.cos(angle) + _gradient(kernel, 1) * torch.sin(angle)
 
 
@@ -169,3 +172,37 @@ def temporal_scale_distribution(
     else:
         max_scale = (c ** (2 * (n_scales - 1))) * min_scale
     return (c ** (2 * (xs - n_scales)) * max_scale).sqrt()
+
+
+def calculate_normalization(dx: int, scale: float, gamma: float = 1) -> float:
+    r"""Lindeberg's scale normalisation of the ``dx``-th directional derivative (1998, eq. 20):
+    :math:`s^{d_x (1 - \gamma)} (s^2)^{\gamma / 2}`."""
+    return scale ** (dx * (1 - gamma)) * (scale**2) ** (gamma / 2)
+
+
+def derive_spatial_receptive_field(
+    field: Tensor, scale: Tensor, angle: Tensor, derivatives: List[Tuple[int, int]]
+) -> Tensor:
+    """:func:`derive_spatial_receptive_field_single` for each ``(dx, dy)`` of ``derivatives``,
+    stacked: ``(len(derivatives), size, size)``."""
+    angle = torch.as_tensor(angle)
+    return torch.stack([derive_spatial_receptive_field_single(field, scale, angle, dx, dy) for dx, dy in derivatives])
+
+
+def spatio_temporal_parameters(
+    scales: Tensor,
+    angles: Tensor,
+    ratios: Tensor,
+    derivatives: Derivatives,
+    temporal_scales: Tensor,
+    include_replicas: bool = False,
+) -> Tensor:
+    """Every row of :func:`spatial_parameters` paired with every temporal scale (row-major):
+    ``(rows * len(temporal_scales), 6)``, the temporal scale last.
+
+    norse 1.1 documents this but raises (``torch.cartesian_prod(p, temporal_scales)`` takes 1-d
+    tensors only, and its rows are 2-d); this builds the product it describes."""
+    rows = spatial_parameters(scales, angles, ratios, derivatives, include_replicas)
+    temporal = torch.as_tensor(temporal_scales, dtype=rows.dtype, device=rows.device)
+    repeated = rows.repeat_interleave(len(temporal), dim=0)
+    return torch.cat([repeated, temporal.repeat(len(rows)).unsqueeze(1)], 1)

@@ -8,6 +8,8 @@ the straight-through form :math:`\text{idx} - (M z - \operatorname{detach}(M z))
 selection :math:`M_{k,t} = [t = \text{idx}_k]`.
 """
 
+from typing import Any, Tuple, Union
+
 import torch
 from torch import Tensor
 
@@ -23,6 +25,33 @@ def spikes_to_times(spike_input: Tensor, spike_count: int) -> Tensor:
     indices = torch.sort(indexed, dim=0).values[: min(spike_count, steps)]
     if not spike_input.requires_grad:
         return indices
-    selection = (times.unsqueeze(0) == indices.unsqueeze(1)).to(spike_input.dtype)  # (K, T, ...)
+    selection = _selection(spike_input, indices)  # (K, T, ...)
     selected = (selection * spike_input.unsqueeze(0)).sum(dim=1)
     return indices - (selected - selected.detach())
+
+
+def _selection(spikes: Tensor, indices: Tensor) -> Tensor:
+    """``M[k, t, ...] = [t = indices[k, ...]]`` for spikes ``(T, ...)`` and indices ``(K, ...)``."""
+    times = torch.arange(spikes.shape[0], dtype=indices.dtype, device=indices.device)
+    times = times.reshape([1, spikes.shape[0]] + [1] * (spikes.dim() - 1))
+    return (times == indices.unsqueeze(1)).to(spikes.dtype)
+
+
+class ToSpikeTimes(torch.autograd.Function):
+    """norse 1.1's ``ToSpikeTimes``, a ``torch.autograd.Function`` for code that calls
+    ``ToSpikeTimes.apply(spikes, spike_count)`` directly: the values and gradient of
+    :func:`spikes_to_times`. A scripted model holding it cannot be saved, nor exported (an autograd Function);
+    :func:`spikes_to_times` and ``SpikesToTimesDecoder`` can."""
+
+    @staticmethod
+    def forward(ctx: Any, spike_input: Tensor, spike_count: Union[Tensor, int]) -> Tensor:
+        indices = spikes_to_times(spike_input.detach(), int(spike_count))
+        ctx.save_for_backward(spike_input, indices)
+        return indices
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Tensor) -> Tuple[Tensor, None]:
+        """-1 times the output gradient at each returned spike's position, 0 elsewhere."""
+        spike_input, indices = ctx.saved_tensors
+        selection = _selection(spike_input, indices)
+        return -(selection * grad_outputs[0].unsqueeze(1)).sum(dim=0), None

@@ -54,6 +54,16 @@ def check_threshold_method(method: str, owner: str = "threshold") -> str:
     return method
 
 
+def require_threshold_method(method: str) -> None:
+    """Raise ``ValueError`` unless ``method`` names a known threshold (a form TorchScript compiles)."""
+    if method not in ["heaviside", "super", "triangle", "tanh", "circ", "heavi_erfc", "super_alpha"]:
+        raise ValueError(
+            "threshold: unknown threshold method '"
+            + method
+            + "'; expected one of heaviside, super, triangle, tanh, circ, heavi_erfc, super_alpha"
+        )
+
+
 def surrogate_derivative(x: Tensor, method: str, alpha: float) -> Tensor:
     """The surrogate gradient :math:`g(x)` of ``method`` (see the table above)."""
     if method == "super":
@@ -81,8 +91,10 @@ def surrogate_derivative(x: Tensor, method: str, alpha: float) -> Tensor:
 def threshold(x: Tensor, method: str, alpha: float) -> Tensor:
     r"""Spike :math:`z = H(x)` whose gradient is the surrogate derivative of ``method``.
 
-    When ``x`` needs no gradient (inference, export) only the step is computed.
+    When ``x`` needs no gradient (inference, export) only the step is computed; an unknown
+    ``method`` raises ``ValueError`` either way, as in norse 1.1.
     """
+    require_threshold_method(method)
     spikes = heaviside(x)
     if method == "heaviside" or not x.requires_grad:
         return spikes

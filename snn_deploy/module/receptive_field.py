@@ -32,8 +32,11 @@ CONV_OPTIONS = ("bias", "stride", "padding", "dilation", "groups")
 
 
 def _register_tensor(module: nn.Module, name: str, value: Tensor, learnable: bool) -> None:
-    """A learnable ``nn.Parameter``, or a non-persistent buffer (as norse keeps it out of ``state_dict``)."""
-    value = torch.as_tensor(value).detach().clone().to(torch.get_default_dtype())
+    """A learnable ``nn.Parameter``, or a non-persistent buffer (as norse keeps it out of ``state_dict``).
+
+    A tensor of the default dtype is not copied: as in norse, an optimizer step on the parameter
+    also changes the tensor the caller passed."""
+    value = torch.as_tensor(value).detach().to(torch.get_default_dtype())
     if learnable:
         module.register_parameter(name, nn.Parameter(value))
     else:
@@ -47,7 +50,8 @@ class _ReceptiveFieldConv(nn.Module):
     ``i * n + j`` is field ``j`` on input ``i``; norse 1.1 raises an ``AttributeError`` there).
     ``conv_options``: ``bias``, ``stride``, ``padding``, ``dilation``, ``groups`` of ``conv2d``."""
 
-    __jit_unused_properties__ = ["weights"]
+    __jit_unused_properties__ = ["weights", "has_updated", "submodule"]
+    __jit_ignored_attributes__ = ["_marks_at_update"]
     bias: Optional[Tensor]
 
     def __init__(
@@ -87,6 +91,29 @@ class _ReceptiveFieldConv(nn.Module):
         """The convolution weights (norse's ``weights`` attribute), computed from the parameters."""
         return self.receptive_field_weights()
 
+    @property
+    def has_updated(self) -> bool:
+        """norse's update flag: whether a backward pass or an optimizer step has touched the
+        parameters since construction or the last :meth:`_update_weights` (the weights themselves
+        are always recomputed from the current parameters)."""
+        return self._update_marks() != self._marks_at_update
+
+    def _update_weights(self) -> None:
+        """norse's weight refresh: here the weights are computed at every call, so this only
+        clears :attr:`has_updated`."""
+        self._marks_at_update = self._update_marks()
+
+    @torch.jit.unused
+    def _update_marks(self) -> List[Tuple[int, int, int]]:
+        """(parameter version, gradient identity, gradient version) of every parameter."""
+        return [(p._version, id(p.grad), -1 if p.grad is None else p.grad._version) for p in self.parameters()]
+
+    @property
+    def submodule(self) -> "_Fields":
+        """norse's inner ``SpatialReceptiveField2d``: here a view with its ``weights`` and
+        ``rf_parameters`` (computed from this module's parameters) that calls this module."""
+        return _Fields(self)
+
     def forward(self, x: Tensor) -> Tensor:
         """``conv2d`` of ``x`` ``(..., in_channels, H, W)``; leading dimensions beyond the batch (such
         as time) are folded into the batch and restored."""
@@ -105,6 +132,32 @@ class _ReceptiveFieldConv(nn.Module):
 
     def extra_repr(self) -> str:
         return f"in_channels={self.in_channels}, out_channels={self.out_channels}, size={self.size}"
+
+
+class _Fields:
+    """A receptive-field module seen as norse's inner ``SpatialReceptiveField2d`` (``submodule``)."""
+
+    def __init__(self, module: _ReceptiveFieldConv):
+        self.module = module
+        self.in_channels, self.out_channels, self.size = module.in_channels, module.out_channels, module.size
+
+    @property
+    def weights(self) -> Tensor:
+        return self.module.receptive_field_weights()
+
+    @property
+    def rf_parameters(self) -> Tensor:
+        return self.module.field_parameters()
+
+    @property
+    def has_updated(self) -> bool:
+        return self.module.has_updated
+
+    def _update_weights(self) -> None:
+        self.module._update_weights()
+
+    def __call__(self, x: Tensor) -> Tensor:
+        return self.module(x)
 
 
 @torch.jit.unused
@@ -144,6 +197,7 @@ class SpatialReceptiveField2d(_ReceptiveFieldConv):
         orders = [(int(dx), int(dy)) for dx, dy in rows[:, 3:5].tolist()]
         super().__init__(in_channels, size, orders, aggregate, domain, kwargs)
         _register_tensor(self, "rf_parameters", rows, optimize_fields)
+        self._update_weights()
 
     def field_parameters(self) -> Tensor:
         return self.rf_parameters
@@ -185,6 +239,7 @@ class SampledSpatialReceptiveField2d(_ReceptiveFieldConv):
         _register_tensor(self, "ratios", ratios, optimize_ratios)
         self.register_buffer("row_order", torch.tensor(order, dtype=torch.long), persistent=False)
         self.register_buffer("derivative_pairs", torch.tensor(pairs, dtype=self.scales.dtype), persistent=False)
+        self._update_weights()
 
     def field_parameters(self) -> Tensor:
         combined = torch.cartesian_prod(self.scales, self.angles, self.ratios).index_select(0, self.row_order)
@@ -225,6 +280,7 @@ class ParameterizedSpatialReceptiveField2d(_ReceptiveFieldConv):
         _register_tensor(self, "angles", rows[:, 1], optimize_angles)
         _register_tensor(self, "ratios", rows[:, 2], optimize_ratios)
         self.register_buffer("derivative_rows", rows[:, 3:].clone(), persistent=False)
+        self._update_weights()
 
     def field_parameters(self) -> Tensor:
         scales_angles_ratios = torch.stack([self.scales, self.angles, self.ratios], 1)

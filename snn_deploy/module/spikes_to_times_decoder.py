@@ -12,7 +12,8 @@ from snn_deploy.module.input_checks import check_float_input
 class SpikesToTimesDecoder(nn.Module):
     r"""Decode spikes ``(T, batch, features)`` (any ``(T, ...)``) into the times of the first
     ``spike_count`` spikes of every trace, ``(min(spike_count, T), batch, features)`` in ascending
-    order, ``inf`` where a trace has fewer spikes. With ``convert_indices_to_times`` the time
+    order, ``inf`` where a trace has fewer spikes (``spike_count=0`` gives an empty ``(0, ...)``
+    tensor, as in norse). With ``convert_indices_to_times`` the time
     indices are multiplied by ``dt``. The gradient is norse's: :math:`-1` at each returned spike
     (see :mod:`snn_deploy.functional.spikes_to_times_decoder`).
     """
@@ -25,8 +26,8 @@ class SpikesToTimesDecoder(nn.Module):
     ):
         super().__init__()
         count = int(spike_count)
-        if count < 1:
-            raise ValueError(f"SpikesToTimesDecoder: expected spike_count >= 1, got {count}")
+        if count < 0:
+            raise ValueError(f"SpikesToTimesDecoder: expected spike_count >= 0, got {count}")
         self.spike_count = count
         self.convert_to_time = bool(convert_indices_to_times)
         self.dt = float(dt)
