@@ -26,12 +26,13 @@ from snn_deploy.serve.models import ServedModel
 
 
 class BatchLimit:
-    """How many samples a batch may grow to: the powers of two up to ``max_batch_size`` (and it)
-    are the levels; each call's seconds per sample update an average for its level (the largest
-    level not above its size), and the limit is the first level whose next level costs more
-    per sample (by more than ``tolerance``) or is not measured yet. Every ``explore_every``
-    calls, and while the next level has no figure, one batch may grow to the next level, so a
-    change in what batching costs is followed."""
+    """How many samples a batch may grow to. The levels are the powers of two up to
+    ``max_batch_size`` (and it); each step call's seconds per sample update an average for its
+    level (the largest level not above its size). The limit is the largest measured level up to
+    which the cost per sample never rose (by more than ``tolerance``) from one measured level to
+    the next. A level up to the limit without a figure is measured first; while the level above
+    the limit has none, and once every ``explore_every`` calls, a batch may grow to that level,
+    so a change in what batching costs is followed."""
 
     def __init__(self, max_batch_size: int, tolerance: float = 0.05, explore_every: int = 100, weight: float = 0.1):
         self.levels = sorted({min(2**k, max_batch_size) for k in range(max_batch_size.bit_length() + 1)})
@@ -45,6 +46,9 @@ class BatchLimit:
     def next_size(self) -> int:
         """The most samples the batch being collected may take."""
         self._calls += 1
+        below = [level for level in self.levels if level <= self.limit and level not in self.cost]
+        if below:
+            return below[0]
         index = self.levels.index(self.limit)
         if index + 1 < len(self.levels):
             unmeasured = self.levels[index + 1] not in self.cost
@@ -58,9 +62,10 @@ class BatchLimit:
         per_sample = seconds / size
         previous = self.cost.get(level)
         self.cost[level] = per_sample if previous is None else previous + self.weight * (per_sample - previous)
-        limit = self.levels[0]
-        for smaller, larger in zip(self.levels, self.levels[1:]):
-            if larger not in self.cost or self.cost[larger] > self.cost[smaller] * (1 + self.tolerance):
+        measured = [level for level in self.levels if level in self.cost]
+        limit = measured[0]
+        for smaller, larger in zip(measured, measured[1:]):
+            if self.cost[larger] > self.cost[smaller] * (1 + self.tolerance):
                 break
             limit = larger
         self.limit = limit
@@ -150,6 +155,9 @@ class Batcher:
             steps = self._collect()
             if steps is None:
                 return
+            steps = [step for step in steps if step.future.set_running_or_notify_cancel()]  # not the cancelled
+            if not steps:
+                continue
             size = sum(step.batch for step in steps)
             self.on_batch(size)
             start = time.perf_counter()
@@ -159,7 +167,8 @@ class Batcher:
                 for step in steps:
                     step.future.set_exception(error)
                 continue
-            with self._measuring:
-                self.limit.observe(size, time.perf_counter() - start)
+            seconds = time.perf_counter() - start
             for step, result in zip(steps, results):
                 step.future.set_result(result)
+            with self._measuring:
+                self.limit.observe(size, seconds)
