@@ -233,6 +233,14 @@ def _raw(model: str, x: np.ndarray, datatype: str = "FP32", name: str = "input",
 
 
 ONE = np.ones((1, FEATURES), np.float32)
+
+
+def _short_raw() -> service_pb2.ModelInferRequest:
+    request = _raw("onnx_step", ONE)
+    request.raw_input_contents[0] = ONE.tobytes()[:12]
+    return request
+
+
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 # The bad requests of test_serve.py over gRPC (serialized messages), with the code and message.
 BAD_REQUESTS = {
@@ -241,7 +249,7 @@ BAD_REQUESTS = {
     "wrong dtype": (_raw("onnx_step", np.ones((1, FEATURES)), "FP64"), INVALID, "expected datatype FP32"),
     "wrong name": (_raw("onnx_step", ONE, name="x"), INVALID, "one input 'input'"),
     "data count": (_typed("onnx_step", [1, FEATURES], [1.0]), INVALID, "needs 5 values"),
-    "raw size": (_raw("onnx_step", ONE[:, :3]), INVALID, "holds 12 bytes"),
+    "raw size": (_short_raw(), INVALID, "raw_input_contents holds 12 bytes, shape [1, 5] of FP32 needs 20"),
     "unknown datatype": (_raw("onnx_step", ONE, "FLOAT"), INVALID, "datatype 'FLOAT' is not one of"),
     "unknown sequence": (_raw("onnx_step", ONE, sequence_id=987654), INVALID, "sequence 987654 is not live"),
     "end without start": (_raw("onnx_step", ONE, sequence_id=55, sequence_end=True), INVALID, "sequence_start"),
