@@ -51,7 +51,7 @@ SHUTTING_DOWN = "the server is shutting down; no further requests are read from 
 class Answer:
     """One infer request's outcome: the response, or the HTTP status and message refusing it."""
 
-    response: Optional[service_pb2.ModelInferResponse]
+    response: Optional[Any]  # a ModelInferResponse, or a ModelStreamInferResponse in a stream
     status: int
     message: str
     model_name: str
@@ -144,8 +144,9 @@ class GrpcService:
 
     # ---- inference
 
-    async def _answer(self, data: bytes) -> Answer:
-        """Parse, run and count one serialized ``ModelInferRequest`` (as the REST route does)."""
+    async def _answer(self, data: bytes, streamed: bool = False) -> Answer:
+        """Parse, run and count one serialized ``ModelInferRequest`` (as the REST route does);
+        ``streamed``: answer with a ``ModelStreamInferResponse``."""
         server = self.server
         server.accepted += 1
         start = time.perf_counter()
@@ -159,7 +160,12 @@ class GrpcService:
             output = await server.run_request(
                 model, decode_inputs(request), requested_outputs(request), parameters(request)
             )
-            response = encode_response(model.name, request, [(model.output_name, output)])
+            outputs = [(model.output_name, output)]
+            if streamed:
+                response = service_pb2.ModelStreamInferResponse()
+                encode_response(model.name, request, outputs, response.infer_response)
+            else:
+                response = encode_response(model.name, request, outputs)
         except Exception as error:
             if not name:
                 server.metrics.requests.labels(label).inc()
@@ -215,11 +221,11 @@ class GrpcService:
             answers.put_nowait(None)
 
     async def _stream_answer(self, data: bytes, answers: "asyncio.Queue[Any]") -> None:
-        answer = await self._answer(data)
+        answer = await self._answer(data, streamed=True)
         if answer.response is None:
             answers.put_nowait(error_response(answer.model_name, answer.request_id, answer.message))
         else:
-            answers.put_nowait(service_pb2.ModelStreamInferResponse(infer_response=answer.response))
+            answers.put_nowait(answer.response)
 
     async def drain(self) -> None:
         """Stop reading every stream (requests already read are still answered)."""

@@ -106,10 +106,16 @@ def requested_outputs(request: service_pb2.ModelInferRequest) -> Optional[List[s
 
 
 def encode_response(
-    model_name: str, request: service_pb2.ModelInferRequest, outputs: List[Tuple[str, np.ndarray]]
+    model_name: str,
+    request: service_pb2.ModelInferRequest,
+    outputs: List[Tuple[str, np.ndarray]],
+    response: Optional[service_pb2.ModelInferResponse] = None,
 ) -> service_pb2.ModelInferResponse:
-    """The ``ModelInferResponse`` of ``outputs``, raw if the request came raw, else typed."""
-    response = service_pb2.ModelInferResponse(model_name=model_name, model_version="1", id=request.id)
+    """The ``ModelInferResponse`` of ``outputs``, raw if the request came raw, else typed;
+    written into ``response`` if given (a stream response's ``infer_response``, not copied)."""
+    if response is None:
+        response = service_pb2.ModelInferResponse()
+    response.model_name, response.model_version, response.id = model_name, "1", request.id
     for name, array in outputs:
         kind = datatype(array.dtype)
         tensor = response.outputs.add(name=name, datatype=kind, shape=array.shape)
