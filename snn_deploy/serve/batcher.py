@@ -27,19 +27,22 @@ from snn_deploy.serve.models import ServedModel
 
 class BatchLimit:
     """How many samples a batch may grow to. The levels are the powers of two up to
-    ``max_batch_size`` (and it); each step call's seconds per sample update an average for its
-    level (the largest level not above its size). The limit is the largest measured level up to
-    which the cost per sample never rose (by more than ``tolerance``) from one measured level to
-    the next. A level up to the limit without a figure is measured first; while the level above
-    the limit has none, and once every ``explore_every`` calls, a batch may grow to that level,
-    so a change in what batching costs is followed."""
+    ``max_batch_size`` (and it); a level's cost is the least seconds per sample of its last
+    ``window`` step calls (a call's size counts for the largest level not above it): a call
+    only gets slower when another thread takes its core, so the least is the call's own cost.
+    The limit is the largest measured level up to which the cost never rose (by more than
+    ``tolerance``) from one measured level to the next. A level up to the limit without a
+    figure is measured first; while the level above the limit has none, and once every
+    ``explore_every`` calls, a batch may grow to that level, so a change in what batching costs
+    is followed."""
 
-    def __init__(self, max_batch_size: int, tolerance: float = 0.05, explore_every: int = 100, weight: float = 0.1):
+    def __init__(self, max_batch_size: int, tolerance: float = 0.05, explore_every: int = 100, window: int = 32):
         self.levels = sorted({min(2**k, max_batch_size) for k in range(max_batch_size.bit_length() + 1)})
         self.tolerance = tolerance
         self.explore_every = explore_every
-        self.weight = weight
+        self.window = window
         self.cost: Dict[int, float] = {}
+        self._recent: Dict[int, Deque[float]] = {}
         self.limit = self.levels[0]
         self._calls = 0
 
@@ -59,9 +62,9 @@ class BatchLimit:
     def observe(self, size: int, seconds: float) -> None:
         """Record a step call of ``size`` samples that took ``seconds``; update the limit."""
         level = max(level for level in self.levels if level <= size)
-        per_sample = seconds / size
-        previous = self.cost.get(level)
-        self.cost[level] = per_sample if previous is None else previous + self.weight * (per_sample - previous)
+        recent = self._recent.setdefault(level, collections.deque(maxlen=self.window))
+        recent.append(seconds / size)
+        self.cost[level] = min(recent)
         measured = [level for level in self.levels if level in self.cost]
         limit = measured[0]
         for smaller, larger in zip(measured, measured[1:]):
