@@ -62,6 +62,9 @@ def main(argv=None) -> int:
         default=None,
         help="model size of the load-time table (default 50; quick 2; 0 skips it)",
     )
+    parser.add_argument(
+        "--serve-pin", action="store_true", help="SERVE: the server on one core, the load generator on another"
+    )
     parser.add_argument("--results", type=Path, default=Path("bench-results/results.jsonl"))
     args = parser.parse_args(argv)
     device = torch.device(args.device)
@@ -85,7 +88,7 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory() as workdir:
             settings = settings_table(model.eval(), w4_input, Path(workdir), default_thread_counts())
         print(format_settings_table(settings))
-    serving = print_serving_benchmark(args.quick) if "SERVE" in names else []
+    serving = print_serving_benchmark(args.quick, pinned=args.serve_pin) if "SERVE" in names else []
     exports: List[Any] = []
     steps = args.export_steps if args.export_steps is not None else [4, 16] if args.quick else [16, 256, 1024]
     if steps:

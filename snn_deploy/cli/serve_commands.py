@@ -37,6 +37,8 @@ def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=defaults.threads, help="onnxruntime intra-op threads")
     parser.add_argument("--log-level", default=defaults.log_level, choices=["debug", "info", "warning", "error"])
     add_limit_arguments(parser)  # the request limits (snn_deploy.serve.limit_options)
+    parser.add_argument("--grpc-port", type=int, default=None, help="the gRPC half's port (default: --port + 1)")
+    parser.add_argument("--no-grpc", action="store_true", help="serve REST only")
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -59,6 +61,8 @@ def _run_serve(args: argparse.Namespace) -> int:
             args.threads,
             args.log_level,
             limits_from_arguments(args),
+            grpc=not args.no_grpc,
+            grpc_port=args.grpc_port,
         )
     except ValueError as error:
         raise CommandError(str(error)) from None

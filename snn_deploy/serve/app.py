@@ -10,7 +10,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Dict, Optional, Tuple
+from typing import Any, AsyncIterator, Dict, Iterable, Optional, Tuple
 
 import anyio
 import numpy as np
@@ -21,9 +21,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import snn_deploy
-from snn_deploy.errors import SnnDeployError
 from snn_deploy.serve.batcher import Batcher
 from snn_deploy.serve.config import ServerConfig
+from snn_deploy.serve.grpc_server import grpc_half
+from snn_deploy.serve.inference import find_model, record, refusal
 from snn_deploy.serve.limits import resolve
 from snn_deploy.serve.metrics import Metrics
 from snn_deploy.serve.models import ServedModel
@@ -103,12 +104,17 @@ class InferenceServer:
                     histogram.observe,
                 )
         evictor = asyncio.create_task(self._evict_idle())
-        LOGGER.info(
-            "ready",
-            extra={"models": sorted(self.models), "config": self.config.__dict__, "limits": self.limits.__dict__},
-        )
         try:
-            yield
+            async with grpc_half(self):  # the gRPC half, on this event loop: drained before the batchers stop
+                LOGGER.info(
+                    "ready",
+                    extra={
+                        "models": sorted(self.models),
+                        "config": self.config.__dict__,
+                        "limits": self.limits.__dict__,
+                    },
+                )
+                yield
         finally:
             evictor.cancel()
             for batcher in self.batchers.values():
@@ -132,11 +138,7 @@ class InferenceServer:
     # ---- routes
 
     def _model(self, request: Request) -> ServedModel:
-        name = request.path_params["name"]
-        version = request.path_params.get("version", "1")
-        if name not in self.models or version != "1":
-            raise ProtocolError(404, f"unknown model '{name}' version {version}; this server has {sorted(self.models)}")
-        return self.models[name]
+        return find_model(self.models, request.path_params["name"], request.path_params.get("version", "1"))
 
     async def live(self, request: Request) -> Response:
         return JSONResponse({"live": True})
@@ -175,20 +177,12 @@ class InferenceServer:
             LOGGER.info("client disconnected before its request arrived", extra={"model": label})
             self.answered += 1
             return Response(status_code=400)
-        except ProtocolError as error:
-            response = _error(error.status, str(error))
-        except SnnDeployError as error:  # the runtime refused the input: the client's mistake
-            response = _error(400, str(error))
-        except Exception:
-            LOGGER.exception("infer failed", extra={"model": label})
-            response = _error(500, "internal error while running the model; see the server log")
-        if response.status_code != 200:
-            self.metrics.errors.labels(label, str(response.status_code)).inc()
-            LOGGER.info(
-                "refused",
-                extra={"model": label, "status": response.status_code, "error": bytes(response.body).decode()},
-            )
-        self.metrics.latency.labels(label).observe(time.perf_counter() - start)
+        except Exception as error:
+            status, message = refusal(error, label)
+            response = _error(status, message)
+            record(self.metrics, label, start, status, message)
+        else:
+            record(self.metrics, label, start, 200, "")
         self.answered += 1
         return response
 
@@ -202,18 +196,29 @@ class InferenceServer:
             parsed = await anyio.to_thread.run_sync(
                 parse_request, body, header_length, elements, limiter=self._parse_limiter
             )
-        x, single, batch = model.check_input(parsed.inputs)
-        unknown = set(parsed.outputs or ()) - {model.output_name}
+        output = await self.run_request(model, parsed.inputs, parsed.outputs, parsed.parameters)
+        return self._response(model, parsed, output)
+
+    async def run_request(
+        self,
+        model: ServedModel,
+        inputs: Dict[str, np.ndarray],
+        outputs: Optional[Iterable[str]],
+        parameters: Dict[str, Any],
+    ) -> np.ndarray:
+        """The output of one parsed infer request (either half of the server): the input
+        checked, a stateless run or a step of the sequence its parameters name."""
+        x, single, batch = model.check_input(inputs)
+        unknown = set(outputs or ()) - {model.output_name}
         if unknown:
             raise ProtocolError(
                 400, f"model '{model.name}' has one output '{model.output_name}', not {sorted(unknown)}"
             )
-        control = sequence_control(parsed.parameters)
+        control = sequence_control(parameters)
         if control is None:
             output, _ = await anyio.to_thread.run_sync(model.run, x, None, limiter=self._limiter)
-        else:
-            output = await self._sequence_step(model, control, x, single, batch)
-        return self._response(model, parsed, output)
+            return output
+        return await self._sequence_step(model, control, x, single, batch)
 
     def _response(self, model: ServedModel, parsed: InferRequest, output: np.ndarray) -> Response:
         body, header_length = encode_response(model.name, parsed, [(model.output_name, output)])

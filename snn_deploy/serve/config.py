@@ -1,6 +1,7 @@
 """Options of the inference server, shared by the CLI, the app and the batcher."""
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from snn_deploy.serve.limits import Limits
 
@@ -12,7 +13,8 @@ class ServerConfig:
     ``max_sequences`` bounds the live sequences of each model (one more is refused with 503);
     ``sequence_idle_timeout_s`` evicts a sequence that has had no request for that long.
     ``workers`` threads run model calls; ``threads`` is onnxruntime's intra-op threads per session.
-    ``limits`` bound what a client may ask (:class:`snn_deploy.serve.limits.Limits`)."""
+    ``limits`` bound what a client may ask (:class:`snn_deploy.serve.limits.Limits`);
+    ``grpc`` turns the gRPC half on, on ``grpc_port`` (``None``: ``port + 1``, as Triton's)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -24,6 +26,8 @@ class ServerConfig:
     threads: int = 1
     log_level: str = "info"
     limits: Limits = field(default_factory=Limits)
+    grpc: bool = True
+    grpc_port: Optional[int] = None
 
     def __post_init__(self) -> None:
         checks = {
@@ -34,7 +38,15 @@ class ServerConfig:
             "workers": self.workers >= 1,
             "threads": self.threads >= 1,
             "port": 0 <= self.port < 65536,
+            "grpc_port": self.grpc_port is None or 0 <= self.grpc_port < 65536,
         }
         for name, valid in checks.items():
             if not valid:
                 raise ValueError(f"{name}: got {getattr(self, name)!r}, expected a positive value")
+
+    @property
+    def grpc_address(self) -> Optional[str]:
+        """Where the gRPC half listens, ``HOST:PORT``; ``None`` when it is off."""
+        if not self.grpc:
+            return None
+        return f"{self.host}:{self.port + 1 if self.grpc_port is None else self.grpc_port}"

@@ -30,6 +30,11 @@ class ServerProcess:
     def __init__(self, artifacts: Sequence[str], *options: str, block_torch: bool = False, timeout: float = 60.0):
         self.port = free_port()
         self.url = f"127.0.0.1:{self.port}"
+        # The gRPC half on a free port of its own (``grpc_url``), unless the options say otherwise.
+        self.grpc_port = free_port()
+        self.grpc_url = f"127.0.0.1:{self.grpc_port}"
+        if not {"--grpc-port", "--no-grpc"} & set(options):
+            options = (*options, "--grpc-port", str(self.grpc_port))
         program = TORCH_FREE_CLI if block_torch else CLI
         command = [sys.executable, "-c", program, "serve", *artifacts, "--port", str(self.port), *options]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
