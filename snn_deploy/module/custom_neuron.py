@@ -14,28 +14,23 @@ non-persistent buffers (they follow ``.to()``), reassembled at every call. Any o
 ``nn.Module`` of learnable parameters, as norse suggests) is stored as given.
 """
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
-import torch
 from torch import Tensor, nn
 
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module.snn import (
+    NeuronCell,
+    NeuronLayer,
+    NeuronModule,
+    RecurrentCell,
+    RecurrentLayer,
+    cell_forward,
+    layer_forward,
+)
 from snn_deploy.state import is_namedtuple
 
 FeedforwardActivation = Callable[[Tensor, Any, Any, float], Tuple[Tensor, Any]]
 RecurrentActivation = Callable[[Tensor, Any, Tensor, Tensor, Any, float], Tuple[Tensor, Any]]
-
-
-def _merge_states(states: List[Any]) -> Any:
-    """Stack the fields of a list of state NamedTuples along a new first dimension (norse's
-    ``record_states``)."""
-    first = states[0]
-    return type(first)(
-        *(
-            _merge_states([s[k] for s in states]) if is_namedtuple(field) else torch.stack([s[k] for s in states])
-            for k, field in enumerate(first)
-        )
-    )
 
 
 class _CustomNeuron(NeuronModule):
@@ -89,26 +84,14 @@ class _CustomNeuron(NeuronModule):
 
 
 class _CustomCell(_CustomNeuron):
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = cell_forward(Any)
 
 
 class _CustomLayer(_CustomNeuron):
     """Over the time steps of ``x`` ``(T, ...)``: ``(outputs for all T, final state)``, or the
     states of every step stacked with ``record_states=True``."""
 
-    record_states: bool
-
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs, states = [], []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-            states.append(s)
-        return torch.stack(outputs), _merge_states(states) if self.record_states else s
+    forward = layer_forward(Any)
 
 
 class SNNCell(_CustomCell, NeuronCell):

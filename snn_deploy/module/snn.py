@@ -122,6 +122,7 @@ class NeuronLayer(NeuronModule):
 
     min_input_dim = 2
     input_layout = "(time, batch, ...)"
+    record_states = False  # SNN and SNNRecurrent take it: return the states of every step
 
     def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
         """The state ``forward`` starts from, shaped like the first step of ``input_tensor``."""
@@ -282,18 +283,36 @@ def cell_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     return forward
 
 
+def stack_states(states: List[Any]) -> Any:
+    """The fields of a list of state NamedTuples (or tensors), each stacked along a new first
+    dimension (norse's ``record_states``)."""
+    first = states[0]
+    if isinstance(first, Tensor):
+        return torch.stack(states)
+    return type(first)(*(stack_states([s[k] for s in states]) for k in range(len(first))))
+
+
 def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     """``forward(x, state=None) -> (outputs of all T steps stacked, final State)`` for ``x`` of
-    shape ``(T, ...)``: ``self.step`` once per time step."""
+    shape ``(T, ...)``: ``self.step`` once per time step. With ``self.record_states`` (the custom
+    neurons' option, which TorchScript never sees) the states of all steps, stacked, instead of the
+    final one."""
 
     def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
         if not torch.jit.is_scripting():
             input_tensor = check_call(self, input_tensor, state)
         s: State = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
+        states: List[State] = []
         for input_t in input_tensor:
             output, s = self.step(input_t, s)
             outputs.append(output)
+            if not torch.jit.is_scripting():
+                if self.record_states:
+                    states.append(s)
+        if not torch.jit.is_scripting():
+            if self.record_states:
+                return torch.stack(outputs), stack_states(states)
         return torch.stack(outputs), s
 
     return forward
