@@ -18,7 +18,6 @@ from snn_deploy.functional.izhikevich import (
     IzhikevichState,
     izhikevich_feed_forward_step,
     izhikevich_projected_step,
-    izhikevich_recurrent_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -31,6 +30,7 @@ from snn_deploy.module.snn import (
     cell_forward,
     layer_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -126,15 +126,11 @@ class _IzhikevichRecurrent(_IzhikevichInitialState, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return IzhikevichRecurrentState(z=zeros, v=zeros + self.initial_v, u=zeros + self.initial_u)
 
-    def step(self, input_tensor: Tensor, state: IzhikevichRecurrentState) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        return izhikevich_recurrent_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = recurrent_step(IzhikevichRecurrentState)
 
     def projected_step(
         self, input_current: Tensor, state: IzhikevichRecurrentState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return izhikevich_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

@@ -14,7 +14,6 @@ from snn_deploy.functional.lif import (
     LIFState,
     lif_feed_forward_step,
     lif_projected_step,
-    lif_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -26,6 +25,7 @@ from snn_deploy.module.snn import (
     cell_forward,
     layer_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -65,13 +65,11 @@ class _LIFRecurrent(LIFParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFState(z=zeros, v=zeros + self.v_leak.detach(), i=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
-        return lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = recurrent_step(LIFState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

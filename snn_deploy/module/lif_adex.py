@@ -15,7 +15,6 @@ from snn_deploy.functional.lif_adex import (
     LIFAdExState,
     lif_adex_feed_forward_step,
     lif_adex_projected_step,
-    lif_adex_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -27,6 +26,7 @@ from snn_deploy.module.snn import (
     cell_forward,
     layer_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -86,13 +86,11 @@ class _LIFAdExRecurrent(LIFAdExParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFAdExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, a=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFAdExState) -> Tuple[Tensor, LIFAdExState]:
-        return lif_adex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = recurrent_step(LIFAdExState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFAdExState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFAdExState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_adex_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

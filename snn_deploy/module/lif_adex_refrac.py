@@ -16,7 +16,6 @@ from snn_deploy.functional.lif_adex_refrac import (
     LIFAdExRefracState,
     lif_adex_refrac_feed_forward_step,
     lif_adex_refrac_projected_step,
-    lif_adex_refrac_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -25,6 +24,7 @@ from snn_deploy.module.snn import (
     RecurrentNeuronModule,
     cell_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -73,15 +73,11 @@ class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields, RecurrentNeuronModul
         v = zeros + self.lif_adex_v_leak.detach()
         return LIFAdExRefracState(LIFAdExState(z=zeros, v=v, i=zeros, a=zeros), rho=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFAdExRefracState) -> Tuple[Tensor, LIFAdExRefracState]:
-        return lif_adex_refrac_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = recurrent_step(LIFAdExRefracState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFAdExRefracState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFAdExRefracState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_adex_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

@@ -14,7 +14,6 @@ from snn_deploy.functional.lif_ex import (
     LIFExState,
     lif_ex_feed_forward_step,
     lif_ex_projected_step,
-    lif_ex_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -26,6 +25,7 @@ from snn_deploy.module.snn import (
     cell_forward,
     layer_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -76,13 +76,11 @@ class _LIFExRecurrent(LIFExParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFExState) -> Tuple[Tensor, LIFExState]:
-        return lif_ex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = recurrent_step(LIFExState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFExState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFExState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_ex_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

@@ -16,7 +16,6 @@ from snn_deploy.functional.lif_refrac import (
     LIFRefracState,
     lif_refrac_feed_forward_step,
     lif_refrac_projected_step,
-    lif_refrac_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -26,6 +25,7 @@ from snn_deploy.module.snn import (
     RecurrentNeuronModule,
     cell_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -78,15 +78,11 @@ class _LIFRefracRecurrent(LIFRefracParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFRefracState(LIFState(z=zeros, v=zeros + self.p.lif.v_leak.detach(), i=zeros), rho=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFRefracState) -> Tuple[Tensor, LIFRefracState]:
-        return lif_refrac_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = recurrent_step(LIFRefracState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFRefracState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFRefracState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

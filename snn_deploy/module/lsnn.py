@@ -15,7 +15,6 @@ from snn_deploy.functional.lsnn import (
     LSNNState,
     lsnn_feed_forward_step,
     lsnn_projected_step,
-    lsnn_step,
 )
 from snn_deploy.module.snn import (
     NeuronCell,
@@ -27,6 +26,7 @@ from snn_deploy.module.snn import (
     cell_forward,
     layer_forward,
     recurrent_layer_forward,
+    recurrent_step,
 )
 
 
@@ -110,13 +110,11 @@ class _LSNNRecurrent(LSNNParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LSNNState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, b=zeros + self.p.v_th.detach())
 
-    def step(self, input_tensor: Tensor, state: LSNNState) -> Tuple[Tensor, LSNNState]:
-        return lsnn_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = recurrent_step(LSNNState)
 
     def projected_step(
         self, input_current: Tensor, state: LSNNState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LSNNState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lsnn_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 

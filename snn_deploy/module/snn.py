@@ -318,6 +318,19 @@ def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     return forward
 
 
+def recurrent_step(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``step(x_t, state) -> (output, State)`` of a recurrent model: ``self.projected_step`` (the
+    step with the input current :math:`W_{\text{in}} x_t` and the masked recurrent weights given)
+    after the input product, as the functional ``*_step`` computes it."""
+
+    def step(self: Any, input_tensor: Tensor, state: State) -> Tuple[Tensor, State]:
+        input_current = torch.nn.functional.linear(input_tensor, self.input_weights)
+        stepped: Tuple[Tensor, State] = self.projected_step(input_current, state, self.masked_recurrent_weights())
+        return stepped  # State named in the body too: TorchScript reads it through the closure
+
+    return step
+
+
 def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     """:func:`layer_forward` of a recurrent model: the input currents :math:`W_{\\text{in}} x_t` of
     all steps in one product and the masked recurrent weights, both before the loop, then
