@@ -18,22 +18,14 @@ from typing import Any, Callable, Optional, Tuple
 
 from torch import Tensor, nn
 
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    cell_forward,
-    layer_forward,
-)
+from snn_deploy.module import snn
 from snn_deploy.state import is_namedtuple
 
 FeedforwardActivation = Callable[[Tensor, Any, Any, float], Tuple[Tensor, Any]]
 RecurrentActivation = Callable[[Tensor, Any, Tensor, Tensor, Any, float], Tuple[Tensor, Any]]
 
 
-class _CustomNeuron(NeuronModule):
+class _CustomNeuron(snn.NeuronModule):
     """The stored callables and ``p`` of a user-defined neuron."""
 
     step: Callable[[Tensor, Any], Tuple[Tensor, Any]]  # each class's call of the activation
@@ -84,17 +76,17 @@ class _CustomNeuron(NeuronModule):
 
 
 class _CustomCell(_CustomNeuron):
-    forward = cell_forward(Any)
+    forward = snn.cell_forward(Any)
 
 
 class _CustomLayer(_CustomNeuron):
     """Over the time steps of ``x`` ``(T, ...)``: ``(outputs for all T, final state)``, or the
     states of every step stacked with ``record_states=True``."""
 
-    forward = layer_forward(Any)
+    forward = snn.layer_forward(Any)
 
 
-class SNNCell(_CustomCell, NeuronCell):
+class SNNCell(_CustomCell, snn.NeuronCell):
     """A feed-forward neuron without time: ``forward(x, state=None) -> activation(x, state, p, dt)``,
     ``state=None`` meaning ``state_fallback(x)``."""
 
@@ -113,7 +105,7 @@ class SNNCell(_CustomCell, NeuronCell):
         return self._activation_for(input_tensor)(input_tensor, state, self.p, self.dt)
 
 
-class SNN(_CustomLayer, NeuronLayer):
+class SNN(_CustomLayer, snn.NeuronLayer):
     """:class:`SNNCell` over the time steps of ``x`` ``(T, ...)``."""
 
     def __init__(
@@ -132,7 +124,7 @@ class SNN(_CustomLayer, NeuronLayer):
     step = SNNCell.step
 
 
-class SNNRecurrentCell(_CustomCell, RecurrentCell):
+class SNNRecurrentCell(_CustomCell, snn.RecurrentCell):
     """A recurrent neuron without time: ``activation(x, state, input_weights, recurrent_weights, p, dt)``,
     with norse's weights: ``(hidden, input)`` and ``(hidden, hidden)``, :math:`\\mathcal{N}(0, 2/\\text{hidden})`
     by default, no self-connections unless ``autapses``."""
@@ -158,7 +150,7 @@ class SNNRecurrentCell(_CustomCell, RecurrentCell):
         return activation(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class SNNRecurrent(_CustomLayer, RecurrentLayer):
+class SNNRecurrent(_CustomLayer, snn.RecurrentLayer):
     """:class:`SNNRecurrentCell` over the time steps of ``x`` ``(T, ..., input_size)``."""
 
     def __init__(

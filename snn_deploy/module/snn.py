@@ -1,7 +1,8 @@
 """Base classes of every neuron module: parameters as buffers, input checks, recurrent weights,
 and the ``forward`` of every cell and layer, written once.
 
-A neuron class is a declaration (``lif.py`` is the model to copy)::
+A neuron class is a declaration (``lif.py`` is the model to copy; it imports this module as
+``from snn_deploy.module import snn``)::
 
     class LIFParameterFields:                       # one per parameter NamedTuple
         parameters_type = LIFParameters             # p=None means LIFParameters(), built per module
@@ -12,21 +13,21 @@ A neuron class is a declaration (``lif.py`` is the model to copy)::
         @property
         def p(self) -> LIFParameters: ...           # assembled at call time, scriptable
 
-    class _LIFFeedForward(LIFParameterFields, NeuronModule):  # shared by the cell and the layer
+    class _LIFFeedForward(LIFParameterFields, snn.NeuronModule):  # shared by the cell and the layer
         def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
         def step(self, input_tensor, state: LIFFeedForwardState) -> Tuple[Tensor, LIFFeedForwardState]:
             return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    class LIFCell(_LIFFeedForward, NeuronCell):
-        forward = cell_forward(LIFFeedForwardState)
+    class LIFCell(_LIFFeedForward, snn.NeuronCell):
+        forward = snn.cell_forward(LIFFeedForwardState)
 
-    class LIF(_LIFFeedForward, NeuronLayer):
-        forward = layer_forward(LIFFeedForwardState)
+    class LIF(_LIFFeedForward, snn.NeuronLayer):
+        forward = snn.layer_forward(LIFFeedForwardState)
 
 A recurrent family's mixin (on :class:`RecurrentNeuronModule`) also declares
 ``projected_step(input_current, state, recurrent_weights)``, the step with :math:`W_{\text{in}} x_t`
-given, which :func:`recurrent_layer_forward` loops over after one product for all steps; its
-initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
+given, which :func:`recurrent_layer_forward` loops over after one product for all steps, and
+``step = snn.recurrent_step(State)``, which calls it after the product of one step; its initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
 ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None, autapses=False,
 dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes an ``__init__`` calling it.
 The factories type ``forward`` with the model's state NamedTuple, so TorchScript compiles it.
