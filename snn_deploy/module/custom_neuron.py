@@ -14,31 +14,18 @@ non-persistent buffers (they follow ``.to()``), reassembled at every call. Any o
 ``nn.Module`` of learnable parameters, as norse suggests) is stored as given.
 """
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
-import torch
 from torch import Tensor, nn
 
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, RecurrentCell, RecurrentLayer, check_call
+from snn_deploy.module import snn
 from snn_deploy.state import is_namedtuple
 
 FeedforwardActivation = Callable[[Tensor, Any, Any, float], Tuple[Tensor, Any]]
 RecurrentActivation = Callable[[Tensor, Any, Tensor, Tensor, Any, float], Tuple[Tensor, Any]]
 
 
-def _merge_states(states: List[Any]) -> Any:
-    """Stack the fields of a list of state NamedTuples along a new first dimension (norse's
-    ``record_states``)."""
-    first = states[0]
-    return type(first)(
-        *(
-            _merge_states([s[k] for s in states]) if is_namedtuple(field) else torch.stack([s[k] for s in states])
-            for k, field in enumerate(first)
-        )
-    )
-
-
-class _CustomNeuron(NeuronModule):
+class _CustomNeuron(snn.NeuronModule):
     """The stored callables and ``p`` of a user-defined neuron."""
 
     step: Callable[[Tensor, Any], Tuple[Tensor, Any]]  # each class's call of the activation
@@ -89,29 +76,17 @@ class _CustomNeuron(NeuronModule):
 
 
 class _CustomCell(_CustomNeuron):
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
+    forward = snn.cell_forward(Any)
 
 
 class _CustomLayer(_CustomNeuron):
     """Over the time steps of ``x`` ``(T, ...)``: ``(outputs for all T, final state)``, or the
     states of every step stacked with ``record_states=True``."""
 
-    record_states: bool
-
-    def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
-        s = self.initial_state(input_tensor) if state is None else state
-        outputs, states = [], []
-        for input_t in input_tensor:
-            output, s = self.step(input_t, s)
-            outputs.append(output)
-            states.append(s)
-        return torch.stack(outputs), _merge_states(states) if self.record_states else s
+    forward = snn.layer_forward(Any)
 
 
-class SNNCell(_CustomCell, NeuronCell):
+class SNNCell(_CustomCell, snn.NeuronCell):
     """A feed-forward neuron without time: ``forward(x, state=None) -> activation(x, state, p, dt)``,
     ``state=None`` meaning ``state_fallback(x)``."""
 
@@ -130,7 +105,7 @@ class SNNCell(_CustomCell, NeuronCell):
         return self._activation_for(input_tensor)(input_tensor, state, self.p, self.dt)
 
 
-class SNN(_CustomLayer, NeuronLayer):
+class SNN(_CustomLayer, snn.NeuronLayer):
     """:class:`SNNCell` over the time steps of ``x`` ``(T, ...)``."""
 
     def __init__(
@@ -149,7 +124,7 @@ class SNN(_CustomLayer, NeuronLayer):
     step = SNNCell.step
 
 
-class SNNRecurrentCell(_CustomCell, RecurrentCell):
+class SNNRecurrentCell(_CustomCell, snn.RecurrentCell):
     """A recurrent neuron without time: ``activation(x, state, input_weights, recurrent_weights, p, dt)``,
     with norse's weights: ``(hidden, input)`` and ``(hidden, hidden)``, :math:`\\mathcal{N}(0, 2/\\text{hidden})`
     by default, no self-connections unless ``autapses``."""
@@ -175,7 +150,7 @@ class SNNRecurrentCell(_CustomCell, RecurrentCell):
         return activation(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
 
 
-class SNNRecurrent(_CustomLayer, RecurrentLayer):
+class SNNRecurrent(_CustomLayer, snn.RecurrentLayer):
     """:class:`SNNRecurrentCell` over the time steps of ``x`` ``(T, ..., input_size)``."""
 
     def __init__(

@@ -1,13 +1,38 @@
 """``ExpFilter``: a linear layer followed by exponential smoothing over time (norse 1.1's ``ExpFilter``)."""
 
 import math
-from typing import List, Optional
+from typing import NamedTuple, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from snn_deploy.functional.filter import exp_filter_step
 from snn_deploy.module.input_checks import check_float_input
+from snn_deploy.module.snn import NeuronLayer, layer_forward
+
+
+class _SmoothingParameters(NamedTuple):
+    parameter: float = 0.0
+
+
+class _ExpSmoothing(NeuronLayer):
+    """:func:`exp_filter_step` over time from :math:`s_{-1} = 0` (so :math:`s_0 = y_0`)."""
+
+    parameters_type = _SmoothingParameters
+    parameter: float
+
+    @property
+    def p(self) -> _SmoothingParameters:
+        return _SmoothingParameters(self.parameter)
+
+    def initial_step_state(self, input_tensor: Tensor) -> Tensor:
+        return torch.zeros_like(input_tensor)
+
+    def step(self, input_tensor: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
+        smoothed = exp_filter_step(state, input_tensor, self.parameter)
+        return smoothed, smoothed
+
+    forward = layer_forward(Tensor)
 
 
 class ExpFilter(nn.Module):
@@ -36,6 +61,7 @@ class ExpFilter(nn.Module):
         self.output_size = int(output_size)
         self.parameter = math.exp(-dt * tau_filter_inv)
         self.linear = nn.Linear(self.input_size, self.output_size, bias=bias)
+        self.smoothing = _ExpSmoothing(_SmoothingParameters(self.parameter))
         if input_weights is not None:
             if tuple(input_weights.shape) != (self.output_size, self.input_size):
                 raise ValueError(
@@ -52,8 +78,4 @@ class ExpFilter(nn.Module):
         if not torch.jit.is_scripting():
             layout = "(time, ..., input_size)"
             check_float_input("ExpFilter", input_tensor, 2, layout, self.input_size, self.linear.weight.dtype)
-        filtered = self.linear(input_tensor)
-        outputs: List[Tensor] = [filtered[0]]
-        for t in range(1, filtered.shape[0]):
-            outputs.append(exp_filter_step(outputs[-1], filtered[t], self.parameter))
-        return torch.stack(outputs)
+        return self.smoothing(self.linear(input_tensor))[0]

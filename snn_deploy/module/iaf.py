@@ -9,10 +9,10 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.iaf import IAFFeedForwardState, IAFParameters, iaf_feed_forward_step
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, cell_forward, layer_forward
+from snn_deploy.module import snn
 
 
-class _IAFFeedForward(NeuronModule):
+class _IAFFeedForward(snn.NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``v_th``, ``v_reset``
     and its attributes ``method``, ``alpha``."""
 
@@ -34,7 +34,7 @@ class _IAFFeedForward(NeuronModule):
         return iaf_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class IAFCell(_IAFFeedForward, NeuronCell):
+class IAFCell(_IAFFeedForward, snn.NeuronCell):
     r"""One step of an integrate-and-fire neuron (no leak):
 
     .. math::
@@ -45,11 +45,11 @@ class IAFCell(_IAFFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, IAFFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(IAFFeedForwardState)
+    forward = snn.cell_forward(IAFFeedForwardState)
 
 
-class IAF(_IAFFeedForward, NeuronLayer):
+class IAF(_IAFFeedForward, snn.NeuronLayer):
     """:class:`IAFCell` over time: ``forward(x) -> (z for all T, final IAFFeedForwardState)`` for
     ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(IAFFeedForwardState)
+    forward = snn.layer_forward(IAFFeedForwardState)

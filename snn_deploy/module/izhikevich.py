@@ -18,20 +18,8 @@ from snn_deploy.functional.izhikevich import (
     IzhikevichState,
     izhikevich_feed_forward_step,
     izhikevich_projected_step,
-    izhikevich_recurrent_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    _float_dtype,
-    cell_forward,
-    layer_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
 
 
 def _behavior_parameters(owner: Any, spiking_method: Any) -> IzhikevichParameters:
@@ -75,7 +63,7 @@ class IzhikevichParameterFields:
         )
 
 
-class _IzhikevichInitialState(IzhikevichParameterFields, NeuronModule):
+class _IzhikevichInitialState(IzhikevichParameterFields, snn.NeuronModule):
     """Holds the behaviour's initial ``v`` and ``u`` as non-persistent buffers (norse keeps them
     out of the state_dict too), so they follow ``.to()``."""
 
@@ -84,7 +72,7 @@ class _IzhikevichInitialState(IzhikevichParameterFields, NeuronModule):
 
     def _register_initial_state(self, s: IzhikevichState) -> None:
         for name, value in (("initial_v", s.v), ("initial_u", s.u)):
-            tensor = torch.as_tensor(value, dtype=_float_dtype(value)).detach().clone()
+            tensor = torch.as_tensor(value, dtype=snn._float_dtype(value)).detach().clone()
             self.register_buffer(name, tensor, persistent=False)
 
 
@@ -104,7 +92,7 @@ class _IzhikevichFeedForward(_IzhikevichInitialState):
         return izhikevich_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _IzhikevichRecurrent(_IzhikevichInitialState, RecurrentNeuronModule):
+class _IzhikevichRecurrent(_IzhikevichInitialState, snn.RecurrentNeuronModule):
     """Recurrent Izhikevich dynamics: :math:`I = W_{\\text{in}} x + W_{\\text{rec}} z`."""
 
     def __init__(
@@ -126,19 +114,15 @@ class _IzhikevichRecurrent(_IzhikevichInitialState, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return IzhikevichRecurrentState(z=zeros, v=zeros + self.initial_v, u=zeros + self.initial_u)
 
-    def step(self, input_tensor: Tensor, state: IzhikevichRecurrentState) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        return izhikevich_recurrent_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = snn.recurrent_step(IzhikevichRecurrentState)
 
     def projected_step(
         self, input_current: Tensor, state: IzhikevichRecurrentState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, IzhikevichRecurrentState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return izhikevich_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
+class IzhikevichCell(_IzhikevichFeedForward, snn.NeuronCell):
     r"""One Euler step of an Izhikevich neuron without recurrence.
 
     .. math::
@@ -149,17 +133,17 @@ class IzhikevichCell(_IzhikevichFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, IzhikevichState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(IzhikevichState)
+    forward = snn.cell_forward(IzhikevichState)
 
 
-class Izhikevich(_IzhikevichFeedForward, NeuronLayer):
+class Izhikevich(_IzhikevichFeedForward, snn.NeuronLayer):
     """:class:`IzhikevichCell` over time: ``forward(x) -> (z for all T, final IzhikevichState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(IzhikevichState)
+    forward = snn.layer_forward(IzhikevichState)
 
 
-class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
+class IzhikevichRecurrentCell(_IzhikevichRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent Izhikevich neuron.
 
     As :class:`IzhikevichCell`, driven by :math:`I = W_{\text{in}} x + W_{\text{rec}} z`.
@@ -167,11 +151,11 @@ class IzhikevichRecurrentCell(_IzhikevichRecurrent, RecurrentCell):
     ``(batch, input_size)``.
     """
 
-    forward = cell_forward(IzhikevichRecurrentState)
+    forward = snn.cell_forward(IzhikevichRecurrentState)
 
 
-class IzhikevichRecurrent(_IzhikevichRecurrent, RecurrentLayer):
+class IzhikevichRecurrent(_IzhikevichRecurrent, snn.RecurrentLayer):
     """:class:`IzhikevichRecurrentCell` over time: ``forward(x) -> (z for all T, final
     IzhikevichRecurrentState)`` for ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(IzhikevichRecurrentState)
+    forward = snn.recurrent_layer_forward(IzhikevichRecurrentState)

@@ -15,10 +15,10 @@ from snn_deploy.functional.leaky_integrator import (
     li_feed_forward_step,
     li_step,
 )
-from snn_deploy.module.snn import NeuronCell, NeuronLayer, NeuronModule, cell_forward, layer_forward
+from snn_deploy.module import snn
 
 
-class LIParameterFields(NeuronModule):
+class LIParameterFields(snn.NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters)."""
 
     parameters_type = LIParameters
@@ -43,7 +43,7 @@ class _LIFeedForward(LIParameterFields):
         return li_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class LICell(_LIFeedForward, NeuronCell):
+class LICell(_LIFeedForward, snn.NeuronCell):
     r"""One Euler step of a leaky integrator.
 
     .. math::
@@ -53,17 +53,17 @@ class LICell(_LIFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (v, LIState)``.
     """
 
-    forward = cell_forward(LIState)
+    forward = snn.cell_forward(LIState)
 
 
-class LI(_LIFeedForward, NeuronLayer):
+class LI(_LIFeedForward, snn.NeuronLayer):
     """:class:`LICell` over time: ``forward(x) -> (v for all T, final LIState)`` for ``x`` of
     shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(LIState)
+    forward = snn.layer_forward(LIState)
 
 
-class LILinearCell(LIParameterFields, NeuronCell):
+class LILinearCell(LIParameterFields, snn.NeuronCell):
     r"""One Euler step of a leaky integrator behind a linear map: :math:`i \leftarrow i + W x`.
 
     ``W`` has shape ``(hidden_size, input_size)``, drawn from :math:`\mathcal{N}(0, 1/\text{input})`
@@ -87,7 +87,7 @@ class LILinearCell(LIParameterFields, NeuronCell):
     def step(self, input_tensor: Tensor, state: LIState) -> Tuple[Tensor, LIState]:
         return li_step(input_tensor, state, self.input_weights, self.p, self.dt)
 
-    forward = cell_forward(LIState)
+    forward = snn.cell_forward(LIState)
 
     def extra_repr(self) -> str:
         return f"input_size={self.input_size}, hidden_size={self.hidden_size}, p={self.p}, dt={self.dt}"

@@ -9,10 +9,10 @@ import torch
 from torch import Tensor
 
 from snn_deploy.functional.leaky_integrator_box import LIBoxParameters, LIBoxState, li_box_feed_forward_step
-from snn_deploy.module.snn import NeuronCell, NeuronModule, cell_forward
+from snn_deploy.module import snn
 
 
-class LIBoxParameterFields(NeuronModule):
+class LIBoxParameterFields(snn.NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``tau_mem_inv``, ``v_leak``."""
 
     parameters_type = LIBoxParameters
@@ -24,7 +24,7 @@ class LIBoxParameterFields(NeuronModule):
         return LIBoxParameters(self.tau_mem_inv, self.v_leak)
 
 
-class LIBoxCell(LIBoxParameterFields, NeuronCell):
+class LIBoxCell(LIBoxParameterFields, snn.NeuronCell):
     r"""One Euler step of a leaky integrator without a current term; the output is the voltage.
 
     .. math::
@@ -41,4 +41,4 @@ class LIBoxCell(LIBoxParameterFields, NeuronCell):
     def step(self, input_tensor: Tensor, state: LIBoxState) -> Tuple[Tensor, LIBoxState]:
         return li_box_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    forward = cell_forward(LIBoxState)
+    forward = snn.cell_forward(LIBoxState)

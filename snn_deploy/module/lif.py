@@ -14,33 +14,27 @@ from snn_deploy.functional.lif import (
     LIFState,
     lif_feed_forward_step,
     lif_projected_step,
-    lif_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    layer_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
 
 
-class LIFParameterFields:
-    """``p``, assembled at call time from the module's buffers (or parameters) ``tau_syn_inv``,
-    ``tau_mem_inv``, ``v_leak``, ``v_th``, ``v_reset`` and its attributes ``method``, ``alpha``."""
+class LIFMembraneFields:
+    """The buffers (or parameters) and attributes of the membrane fields every LIF-like family
+    has: ``tau_mem_inv``, ``v_leak``, ``v_th``, ``v_reset``, ``method``, ``alpha``."""
 
-    parameters_type = LIFParameters
-    tau_syn_inv: Tensor
     tau_mem_inv: Tensor
     v_leak: Tensor
     v_th: Tensor
     v_reset: Tensor
     method: str
     alpha: float
+
+
+class LIFParameterFields(LIFMembraneFields):
+    """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
+
+    parameters_type = LIFParameters
+    tau_syn_inv: Tensor
 
     @property
     def p(self) -> LIFParameters:
@@ -49,7 +43,7 @@ class LIFParameterFields:
         )
 
 
-class _LIFFeedForward(LIFParameterFields, NeuronModule):
+class _LIFFeedForward(LIFParameterFields, snn.NeuronModule):
     def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped like one step of the input."""
         zeros = torch.zeros_like(input_tensor)
@@ -59,23 +53,21 @@ class _LIFFeedForward(LIFParameterFields, NeuronModule):
         return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRecurrent(LIFParameterFields, RecurrentNeuronModule):
+class _LIFRecurrent(LIFParameterFields, snn.RecurrentNeuronModule):
     def initial_step_state(self, input_tensor: Tensor) -> LIFState:
         """:math:`z = 0`, :math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
         zeros = self.hidden_zeros(input_tensor)
         return LIFState(z=zeros, v=zeros + self.v_leak.detach(), i=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFState) -> Tuple[Tensor, LIFState]:
-        return lif_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = snn.recurrent_step(LIFState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LIFCell(_LIFFeedForward, NeuronCell):
+class LIFCell(_LIFFeedForward, snn.NeuronCell):
     r"""One Euler step of a LIF neuron without recurrence.
 
     .. math::
@@ -87,17 +79,17 @@ class LIFCell(_LIFFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(LIFFeedForwardState)
+    forward = snn.cell_forward(LIFFeedForwardState)
 
 
-class LIF(_LIFFeedForward, NeuronLayer):
+class LIF(_LIFFeedForward, snn.NeuronLayer):
     """:class:`LIFCell` over time: ``forward(x) -> (z for all T, final LIFFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(LIFFeedForwardState)
+    forward = snn.layer_forward(LIFFeedForwardState)
 
 
-class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
+class LIFRecurrentCell(_LIFRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent LIF neuron.
 
     As :class:`LIFCell`, with the current jump
@@ -107,11 +99,11 @@ class LIFRecurrentCell(_LIFRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFState)
+    forward = snn.cell_forward(LIFState)
 
 
-class LIFRecurrent(_LIFRecurrent, RecurrentLayer):
+class LIFRecurrent(_LIFRecurrent, snn.RecurrentLayer):
     """:class:`LIFRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFState)`` for
     ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(LIFState)
+    forward = snn.recurrent_layer_forward(LIFState)

@@ -15,22 +15,12 @@ from snn_deploy.functional.lif_adex import (
     LIFAdExState,
     lif_adex_feed_forward_step,
     lif_adex_projected_step,
-    lif_adex_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    layer_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
+from snn_deploy.module.lif import LIFMembraneFields
 
 
-class LIFAdExParameterFields:
+class LIFAdExParameterFields(LIFMembraneFields):
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
     parameters_type = LIFAdExParameters
@@ -39,12 +29,6 @@ class LIFAdExParameterFields:
     delta_T: Tensor
     tau_ada_inv: Tensor
     tau_syn_inv: Tensor
-    tau_mem_inv: Tensor
-    v_leak: Tensor
-    v_th: Tensor
-    v_reset: Tensor
-    method: str
-    alpha: float
 
     @property
     def p(self) -> LIFAdExParameters:
@@ -63,7 +47,7 @@ class LIFAdExParameterFields:
         )
 
 
-class _LIFAdExFeedForward(LIFAdExParameterFields, NeuronModule):
+class _LIFAdExFeedForward(LIFAdExParameterFields, snn.NeuronModule):
     """Feed-forward LIFAdEx dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExFeedForwardState:
@@ -78,7 +62,7 @@ class _LIFAdExFeedForward(LIFAdExParameterFields, NeuronModule):
         return lif_adex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFAdExRecurrent(LIFAdExParameterFields, RecurrentNeuronModule):
+class _LIFAdExRecurrent(LIFAdExParameterFields, snn.RecurrentNeuronModule):
     """Recurrent LIFAdEx dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExState:
@@ -86,17 +70,15 @@ class _LIFAdExRecurrent(LIFAdExParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFAdExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, a=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFAdExState) -> Tuple[Tensor, LIFAdExState]:
-        return lif_adex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = snn.recurrent_step(LIFAdExState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFAdExState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFAdExState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_adex_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
+class LIFAdExCell(_LIFAdExFeedForward, snn.NeuronCell):
     r"""One Euler step of an adaptive exponential LIF neuron without recurrence.
 
     .. math::
@@ -110,17 +92,17 @@ class LIFAdExCell(_LIFAdExFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFAdExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(LIFAdExFeedForwardState)
+    forward = snn.cell_forward(LIFAdExFeedForwardState)
 
 
-class LIFAdEx(_LIFAdExFeedForward, NeuronLayer):
+class LIFAdEx(_LIFAdExFeedForward, snn.NeuronLayer):
     """:class:`LIFAdExCell` over time: ``forward(x) -> (z for all T, final LIFAdExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(LIFAdExFeedForwardState)
+    forward = snn.layer_forward(LIFAdExFeedForwardState)
 
 
-class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
+class LIFAdExRecurrentCell(_LIFAdExRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent adaptive exponential LIF neuron.
 
     As :class:`LIFAdExCell`, with the current jump
@@ -128,11 +110,11 @@ class LIFAdExRecurrentCell(_LIFAdExRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFAdExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFAdExState)
+    forward = snn.cell_forward(LIFAdExState)
 
 
-class LIFAdExRecurrent(_LIFAdExRecurrent, RecurrentLayer):
+class LIFAdExRecurrent(_LIFAdExRecurrent, snn.RecurrentLayer):
     """:class:`LIFAdExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFAdExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(LIFAdExState)
+    forward = snn.recurrent_layer_forward(LIFAdExState)

@@ -16,16 +16,8 @@ from snn_deploy.functional.lif_adex_refrac import (
     LIFAdExRefracState,
     lif_adex_refrac_feed_forward_step,
     lif_adex_refrac_projected_step,
-    lif_adex_refrac_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
 
 
 class LIFAdExRefracParameterFields:
@@ -64,7 +56,7 @@ class LIFAdExRefracParameterFields:
         return LIFAdExRefracParameters(lif_adex, self.rho_reset)
 
 
-class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields, RecurrentNeuronModule):
+class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields, snn.RecurrentNeuronModule):
     """Recurrent refractory LIFAdEx dynamics: the input and the last spikes enter through weights."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFAdExRefracState:
@@ -73,19 +65,15 @@ class _LIFAdExRefracRecurrent(LIFAdExRefracParameterFields, RecurrentNeuronModul
         v = zeros + self.lif_adex_v_leak.detach()
         return LIFAdExRefracState(LIFAdExState(z=zeros, v=v, i=zeros, a=zeros), rho=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFAdExRefracState) -> Tuple[Tensor, LIFAdExRefracState]:
-        return lif_adex_refrac_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = snn.recurrent_step(LIFAdExRefracState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFAdExRefracState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFAdExRefracState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_adex_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
+class LIFAdExRefracCell(LIFAdExRefracParameterFields, snn.NeuronCell):
     r"""One Euler step of a LIFAdEx neuron with absolute refractory period, without recurrence.
 
     .. math::
@@ -111,10 +99,10 @@ class LIFAdExRefracCell(LIFAdExRefracParameterFields, NeuronCell):
     ) -> Tuple[Tensor, LIFAdExRefracFeedForwardState]:
         return lif_adex_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    forward = cell_forward(LIFAdExRefracFeedForwardState)
+    forward = snn.cell_forward(LIFAdExRefracFeedForwardState)
 
 
-class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
+class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent LIFAdEx neuron with absolute refractory period.
 
     As :class:`LIFAdExRefracCell`, with the current jump
@@ -124,11 +112,11 @@ class LIFAdExRefracRecurrentCell(_LIFAdExRefracRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFAdExRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFAdExRefracState)
+    forward = snn.cell_forward(LIFAdExRefracState)
 
 
-class LIFAdExRefracRecurrent(_LIFAdExRefracRecurrent, RecurrentLayer):
+class LIFAdExRefracRecurrent(_LIFAdExRefracRecurrent, snn.RecurrentLayer):
     """:class:`LIFAdExRefracRecurrentCell` over time: ``forward(x) -> (z for all T, final
     LIFAdExRefracState)`` for ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(LIFAdExRefracState)
+    forward = snn.recurrent_layer_forward(LIFAdExRefracState)

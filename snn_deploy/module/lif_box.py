@@ -10,10 +10,11 @@ from torch import Tensor, nn
 
 from snn_deploy.functional.lif_box import LIFBoxFeedForwardState, LIFBoxParameters, lif_box_integrate
 from snn_deploy.functional.reset import ResetMethod, reset_subtract, reset_value
-from snn_deploy.module.snn import NeuronCell, NeuronModule, cell_forward
+from snn_deploy.module import snn
+from snn_deploy.module.lif import LIFMembraneFields
 
 
-class LIFBoxParameterFields(NeuronModule):
+class LIFBoxParameterFields(LIFMembraneFields, snn.NeuronModule):
     """``p``, assembled at call time from the module's buffers (or parameters) ``tau_mem_inv``,
     ``v_leak``, ``v_th``, ``v_reset`` and its attributes ``method``, ``alpha``, ``reset_method``.
 
@@ -24,12 +25,6 @@ class LIFBoxParameterFields(NeuronModule):
     __jit_ignored_attributes__ = ["reset_method"]
 
     parameters_type = LIFBoxParameters
-    tau_mem_inv: Tensor
-    v_leak: Tensor
-    v_th: Tensor
-    v_reset: Tensor
-    method: str
-    alpha: float
     reset_method: ResetMethod
     scripted_reset_subtracts: bool = False
 
@@ -40,7 +35,7 @@ class LIFBoxParameterFields(NeuronModule):
         )
 
 
-class LIFBoxCell(LIFBoxParameterFields, NeuronCell):
+class LIFBoxCell(LIFBoxParameterFields, snn.NeuronCell):
     r"""One Euler step of a LIF neuron without a current term: the input moves the voltage at once.
 
     .. math::
@@ -68,7 +63,7 @@ class LIFBoxCell(LIFBoxParameterFields, NeuronCell):
             return z, LIFBoxFeedForwardState(reset_value(z, v, self.v_reset, self.v_th))
         return z, LIFBoxFeedForwardState(self._reset(z, v))
 
-    forward = cell_forward(LIFBoxFeedForwardState)
+    forward = snn.cell_forward(LIFBoxFeedForwardState)
 
     @torch.jit.unused
     def _reset(self, z: Tensor, v: Tensor) -> Tensor:

@@ -14,33 +14,17 @@ from snn_deploy.functional.lif_ex import (
     LIFExState,
     lif_ex_feed_forward_step,
     lif_ex_projected_step,
-    lif_ex_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    layer_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
+from snn_deploy.module.lif import LIFMembraneFields
 
 
-class LIFExParameterFields:
+class LIFExParameterFields(LIFMembraneFields):
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
     parameters_type = LIFExParameters
     delta_T: Tensor
     tau_syn_inv: Tensor
-    tau_mem_inv: Tensor
-    v_leak: Tensor
-    v_th: Tensor
-    v_reset: Tensor
-    method: str
-    alpha: float
 
     @property
     def p(self) -> LIFExParameters:
@@ -56,7 +40,7 @@ class LIFExParameterFields:
         )
 
 
-class _LIFExFeedForward(LIFExParameterFields, NeuronModule):
+class _LIFExFeedForward(LIFExParameterFields, snn.NeuronModule):
     """Feed-forward LIFEx dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExFeedForwardState:
@@ -68,7 +52,7 @@ class _LIFExFeedForward(LIFExParameterFields, NeuronModule):
         return lif_ex_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFExRecurrent(LIFExParameterFields, RecurrentNeuronModule):
+class _LIFExRecurrent(LIFExParameterFields, snn.RecurrentNeuronModule):
     """Recurrent LIFEx dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFExState:
@@ -76,17 +60,15 @@ class _LIFExRecurrent(LIFExParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFExState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFExState) -> Tuple[Tensor, LIFExState]:
-        return lif_ex_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = snn.recurrent_step(LIFExState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFExState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFExState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_ex_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LIFExCell(_LIFExFeedForward, NeuronCell):
+class LIFExCell(_LIFExFeedForward, snn.NeuronCell):
     r"""One Euler step of an exponential LIF neuron without recurrence.
 
     .. math::
@@ -98,17 +80,17 @@ class LIFExCell(_LIFExFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFExFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(LIFExFeedForwardState)
+    forward = snn.cell_forward(LIFExFeedForwardState)
 
 
-class LIFEx(_LIFExFeedForward, NeuronLayer):
+class LIFEx(_LIFExFeedForward, snn.NeuronLayer):
     """:class:`LIFExCell` over time: ``forward(x) -> (z for all T, final LIFExFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(LIFExFeedForwardState)
+    forward = snn.layer_forward(LIFExFeedForwardState)
 
 
-class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
+class LIFExRecurrentCell(_LIFExRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent exponential LIF neuron.
 
     As :class:`LIFExCell`, with the current jump
@@ -116,11 +98,11 @@ class LIFExRecurrentCell(_LIFExRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFExState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFExState)
+    forward = snn.cell_forward(LIFExState)
 
 
-class LIFExRecurrent(_LIFExRecurrent, RecurrentLayer):
+class LIFExRecurrent(_LIFExRecurrent, snn.RecurrentLayer):
     """:class:`LIFExRecurrentCell` over time: ``forward(x) -> (z for all T, final LIFExState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(LIFExState)
+    forward = snn.recurrent_layer_forward(LIFExState)

@@ -10,11 +10,11 @@ from torch import Tensor
 
 from snn_deploy.functional.lif import LIFState
 from snn_deploy.functional.lif_mc import lif_mc_step
+from snn_deploy.module import snn
 from snn_deploy.module.lif import _LIFRecurrent
-from snn_deploy.module.snn import RecurrentCell, RecurrentNeuronModule, _initial_weights, cell_forward
 
 
-class _Coupling(RecurrentNeuronModule):
+class _Coupling(snn.RecurrentNeuronModule):
     """The conductances ``g_coupling`` ``(hidden, hidden)`` between compartments, a learnable
     parameter, :math:`\\mathcal{N}(0, 1/\\text{hidden})` by default as in norse; the constructor of
     the multi-compartment cells."""
@@ -33,7 +33,7 @@ class _Coupling(RecurrentNeuronModule):
         super().__init__(input_size, hidden_size, p, input_weights, recurrent_weights, autapses, dt)
         shape = (self.hidden_size, self.hidden_size)
         try:
-            self.g_coupling = _initial_weights(g_coupling, shape, 1.0 / math.sqrt(self.hidden_size))
+            self.g_coupling = snn._initial_weights(g_coupling, shape, 1.0 / math.sqrt(self.hidden_size))
         except ValueError as error:
             raise ValueError(f"{type(self).__name__}: g_coupling: {error}") from None
 
@@ -53,7 +53,7 @@ class _LIFMCRecurrent(_Coupling, _LIFRecurrent):
         )
 
 
-class LIFMCRecurrentCell(_LIFMCRecurrent, RecurrentCell):
+class LIFMCRecurrentCell(_LIFMCRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent multi-compartment LIF neuron.
 
     .. math::
@@ -66,4 +66,4 @@ class LIFMCRecurrentCell(_LIFMCRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFState)
+    forward = snn.cell_forward(LIFState)

@@ -16,17 +16,8 @@ from snn_deploy.functional.lif_refrac import (
     LIFRefracState,
     lif_refrac_feed_forward_step,
     lif_refrac_projected_step,
-    lif_refrac_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
 
 
 class LIFRefracParameterFields:
@@ -57,7 +48,7 @@ class LIFRefracParameterFields:
         return LIFRefracParameters(lif, self.rho_reset)
 
 
-class _LIFRefracFeedForward(LIFRefracParameterFields, NeuronModule):
+class _LIFRefracFeedForward(LIFRefracParameterFields, snn.NeuronModule):
     """Feed-forward refractory LIF dynamics: the input is a current added to :math:`i` every step."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracFeedForwardState:
@@ -69,7 +60,7 @@ class _LIFRefracFeedForward(LIFRefracParameterFields, NeuronModule):
         return lif_refrac_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LIFRefracRecurrent(LIFRefracParameterFields, RecurrentNeuronModule):
+class _LIFRefracRecurrent(LIFRefracParameterFields, snn.RecurrentNeuronModule):
     """Recurrent refractory LIF dynamics: the input and the last spikes enter through weight matrices."""
 
     def initial_step_state(self, input_tensor: Tensor) -> LIFRefracState:
@@ -78,19 +69,15 @@ class _LIFRefracRecurrent(LIFRefracParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LIFRefracState(LIFState(z=zeros, v=zeros + self.p.lif.v_leak.detach(), i=zeros), rho=zeros)
 
-    def step(self, input_tensor: Tensor, state: LIFRefracState) -> Tuple[Tensor, LIFRefracState]:
-        return lif_refrac_step(
-            input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt
-        )
+    step = snn.recurrent_step(LIFRefracState)
 
     def projected_step(
         self, input_current: Tensor, state: LIFRefracState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LIFRefracState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lif_refrac_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
+class LIFRefracCell(_LIFRefracFeedForward, snn.NeuronCell):
     r"""One Euler step of a LIF neuron with absolute refractory period, without recurrence.
 
     .. math::
@@ -103,10 +90,10 @@ class LIFRefracCell(_LIFRefracFeedForward, NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFRefracFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    forward = cell_forward(LIFRefracFeedForwardState)
+    forward = snn.cell_forward(LIFRefracFeedForwardState)
 
 
-class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
+class LIFRefracRecurrentCell(_LIFRefracRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent LIF neuron with absolute refractory period.
 
     As :class:`LIFRefracCell`, with the current jump
@@ -114,10 +101,10 @@ class LIFRefracRecurrentCell(_LIFRefracRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LIFRefracState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LIFRefracState)
+    forward = snn.cell_forward(LIFRefracState)
 
 
-class LIFRefracRecurrent(_LIFRefracRecurrent, RecurrentLayer):
+class LIFRefracRecurrent(_LIFRefracRecurrent, snn.RecurrentLayer):
     """:class:`LIFRefracRecurrentCell` over time: ``forward(x) -> (z for all T, final
     LIFRefracState)`` for ``x`` of shape ``(T, batch, input_size)``.
 
@@ -125,4 +112,4 @@ class LIFRefracRecurrent(_LIFRefracRecurrent, RecurrentLayer):
     recurrent_weights=None, autapses=False, dt=0.001)``.
     """
 
-    forward = recurrent_layer_forward(LIFRefracState)
+    forward = snn.recurrent_layer_forward(LIFRefracState)

@@ -15,19 +15,9 @@ from snn_deploy.functional.lsnn import (
     LSNNState,
     lsnn_feed_forward_step,
     lsnn_projected_step,
-    lsnn_step,
 )
-from snn_deploy.module.snn import (
-    NeuronCell,
-    NeuronLayer,
-    NeuronModule,
-    RecurrentCell,
-    RecurrentLayer,
-    RecurrentNeuronModule,
-    cell_forward,
-    layer_forward,
-    recurrent_layer_forward,
-)
+from snn_deploy.module import snn
+from snn_deploy.module.lif import LIFMembraneFields
 
 
 def _refuse_adjoint(owner: str, adjoint: bool) -> None:
@@ -39,19 +29,13 @@ def _refuse_adjoint(owner: str, adjoint: bool) -> None:
         )
 
 
-class LSNNParameterFields:
+class LSNNParameterFields(LIFMembraneFields):
     """``p``, assembled at call time from the module's buffers (or parameters) and attributes."""
 
     parameters_type = LSNNParameters
     tau_syn_inv: Tensor
-    tau_mem_inv: Tensor
     tau_adapt_inv: Tensor
-    v_leak: Tensor
-    v_th: Tensor
-    v_reset: Tensor
     beta: Tensor
-    method: str
-    alpha: float
 
     @property
     def p(self) -> LSNNParameters:
@@ -68,7 +52,7 @@ class LSNNParameterFields:
         )
 
 
-class _LSNNFeedForward(LSNNParameterFields, NeuronModule):
+class _LSNNFeedForward(LSNNParameterFields, snn.NeuronModule):
     """Feed-forward LSNN dynamics: the input is a current added to :math:`i` every step."""
 
     def __init__(self, p: Optional[LSNNParameters] = None, adjoint: bool = False, dt: float = 0.001):
@@ -87,7 +71,7 @@ class _LSNNFeedForward(LSNNParameterFields, NeuronModule):
         return lsnn_feed_forward_step(input_tensor, state, self.p, self.dt)
 
 
-class _LSNNRecurrent(LSNNParameterFields, RecurrentNeuronModule):
+class _LSNNRecurrent(LSNNParameterFields, snn.RecurrentNeuronModule):
     """Recurrent LSNN dynamics: the input and the last spikes enter through weight matrices."""
 
     def __init__(
@@ -110,17 +94,15 @@ class _LSNNRecurrent(LSNNParameterFields, RecurrentNeuronModule):
         zeros = self.hidden_zeros(input_tensor)
         return LSNNState(z=zeros, v=zeros + self.p.v_leak.detach(), i=zeros, b=zeros + self.p.v_th.detach())
 
-    def step(self, input_tensor: Tensor, state: LSNNState) -> Tuple[Tensor, LSNNState]:
-        return lsnn_step(input_tensor, state, self.input_weights, self.masked_recurrent_weights(), self.p, self.dt)
+    step = snn.recurrent_step(LSNNState)
 
     def projected_step(
         self, input_current: Tensor, state: LSNNState, recurrent_weights: Tensor
     ) -> Tuple[Tensor, LSNNState]:
-        """:meth:`step` with the input current ``W_in x_t`` and the masked recurrent weights given."""
         return lsnn_projected_step(input_current, state, recurrent_weights, self.p, self.dt)
 
 
-class LSNNCell(_LSNNFeedForward, NeuronCell):
+class LSNNCell(_LSNNFeedForward, snn.NeuronCell):
     r"""One Euler step of an LSNN neuron (LIF with an adaptive threshold :math:`b`) without recurrence.
 
     .. math::
@@ -134,17 +116,17 @@ class LSNNCell(_LSNNFeedForward, NeuronCell):
     ``adjoint=True`` is not supported.
     """
 
-    forward = cell_forward(LSNNFeedForwardState)
+    forward = snn.cell_forward(LSNNFeedForwardState)
 
 
-class LSNN(_LSNNFeedForward, NeuronLayer):
+class LSNN(_LSNNFeedForward, snn.NeuronLayer):
     """:class:`LSNNCell` over time: ``forward(x) -> (z for all T, final LSNNFeedForwardState)``
     for ``x`` of shape ``(T, batch, ...)``."""
 
-    forward = layer_forward(LSNNFeedForwardState)
+    forward = snn.layer_forward(LSNNFeedForwardState)
 
 
-class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
+class LSNNRecurrentCell(_LSNNRecurrent, snn.RecurrentCell):
     r"""One Euler step of a recurrent LSNN neuron.
 
     As :class:`LSNNCell`, with the current jump
@@ -153,11 +135,11 @@ class LSNNRecurrentCell(_LSNNRecurrent, RecurrentCell):
     ``forward(x_t, state=None) -> (z, LSNNState)`` for ``x_t`` of shape ``(batch, input_size)``.
     """
 
-    forward = cell_forward(LSNNState)
+    forward = snn.cell_forward(LSNNState)
 
 
-class LSNNRecurrent(_LSNNRecurrent, RecurrentLayer):
+class LSNNRecurrent(_LSNNRecurrent, snn.RecurrentLayer):
     """:class:`LSNNRecurrentCell` over time: ``forward(x) -> (z for all T, final LSNNState)``
     for ``x`` of shape ``(T, batch, input_size)``."""
 
-    forward = recurrent_layer_forward(LSNNState)
+    forward = snn.recurrent_layer_forward(LSNNState)

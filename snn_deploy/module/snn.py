@@ -1,7 +1,8 @@
 """Base classes of every neuron module: parameters as buffers, input checks, recurrent weights,
 and the ``forward`` of every cell and layer, written once.
 
-A neuron class is a declaration (``lif.py`` is the model to copy)::
+A neuron class is a declaration (``lif.py`` is the model to copy; it imports this module as
+``from snn_deploy.module import snn``)::
 
     class LIFParameterFields:                       # one per parameter NamedTuple
         parameters_type = LIFParameters             # p=None means LIFParameters(), built per module
@@ -12,21 +13,21 @@ A neuron class is a declaration (``lif.py`` is the model to copy)::
         @property
         def p(self) -> LIFParameters: ...           # assembled at call time, scriptable
 
-    class _LIFFeedForward(LIFParameterFields, NeuronModule):  # shared by the cell and the layer
+    class _LIFFeedForward(LIFParameterFields, snn.NeuronModule):  # shared by the cell and the layer
         def initial_step_state(self, input_tensor: Tensor) -> LIFFeedForwardState: ...
         def step(self, input_tensor, state: LIFFeedForwardState) -> Tuple[Tensor, LIFFeedForwardState]:
             return lif_feed_forward_step(input_tensor, state, self.p, self.dt)
 
-    class LIFCell(_LIFFeedForward, NeuronCell):
-        forward = cell_forward(LIFFeedForwardState)
+    class LIFCell(_LIFFeedForward, snn.NeuronCell):
+        forward = snn.cell_forward(LIFFeedForwardState)
 
-    class LIF(_LIFFeedForward, NeuronLayer):
-        forward = layer_forward(LIFFeedForwardState)
+    class LIF(_LIFFeedForward, snn.NeuronLayer):
+        forward = snn.layer_forward(LIFFeedForwardState)
 
 A recurrent family's mixin (on :class:`RecurrentNeuronModule`) also declares
 ``projected_step(input_current, state, recurrent_weights)``, the step with :math:`W_{\text{in}} x_t`
-given, which :func:`recurrent_layer_forward` loops over after one product for all steps; its
-initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
+given, which :func:`recurrent_layer_forward` loops over after one product for all steps, and
+``step = snn.recurrent_step(State)``, which calls it after the product of one step; its initial state is shaped ``self.hidden_zeros(input_t)``. The one recurrent constructor is
 ``(input_size, hidden_size, p=None, input_weights=None, recurrent_weights=None, autapses=False,
 dt=0.001)``; a family with another signature (LSNN's ``adjoint``) writes an ``__init__`` calling it.
 The factories type ``forward`` with the model's state NamedTuple, so TorchScript compiles it.
@@ -122,6 +123,7 @@ class NeuronLayer(NeuronModule):
 
     min_input_dim = 2
     input_layout = "(time, batch, ...)"
+    record_states = False  # SNN and SNNRecurrent take it: return the states of every step
 
     def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
         """The state ``forward`` starts from, shaped like the first step of ``input_tensor``."""
@@ -282,21 +284,52 @@ def cell_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     return forward
 
 
+def stack_states(states: List[Any]) -> Any:
+    """The fields of a list of state NamedTuples (or tensors), each stacked along a new first
+    dimension (norse's ``record_states``)."""
+    first = states[0]
+    if isinstance(first, Tensor):
+        return torch.stack(states)
+    return type(first)(*(stack_states([s[k] for s in states]) for k in range(len(first))))
+
+
 def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
     """``forward(x, state=None) -> (outputs of all T steps stacked, final State)`` for ``x`` of
-    shape ``(T, ...)``: ``self.step`` once per time step."""
+    shape ``(T, ...)``: ``self.step`` once per time step. With ``self.record_states`` (the custom
+    neurons' option, which TorchScript never sees) the states of all steps, stacked, instead of the
+    final one."""
 
     def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
         if not torch.jit.is_scripting():
             input_tensor = check_call(self, input_tensor, state)
         s: State = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
+        states: List[State] = []
         for input_t in input_tensor:
             output, s = self.step(input_t, s)
             outputs.append(output)
+            if not torch.jit.is_scripting():
+                if self.record_states:
+                    states.append(s)
+        if not torch.jit.is_scripting():
+            if self.record_states:
+                return torch.stack(outputs), stack_states(states)
         return torch.stack(outputs), s
 
     return forward
+
+
+def recurrent_step(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
+    """``step(x_t, state) -> (output, State)`` of a recurrent model: ``self.projected_step`` (the
+    step with the input current :math:`W_{\text{in}} x_t` and the masked recurrent weights given)
+    after the input product, as the functional ``*_step`` computes it."""
+
+    def step(self: Any, input_tensor: Tensor, state: State) -> Tuple[Tensor, State]:
+        input_current = torch.nn.functional.linear(input_tensor, self.input_weights)
+        stepped: Tuple[Tensor, State] = self.projected_step(input_current, state, self.masked_recurrent_weights())
+        return stepped  # State named in the body too: TorchScript reads it through the closure
+
+    return step
 
 
 def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
