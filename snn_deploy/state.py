@@ -48,6 +48,15 @@ def rebuild(template: Any, leaves: Iterator[Any]) -> Any:
     return template
 
 
+def with_integer_leaves_as(state: Any, dtype: torch.dtype) -> Any:
+    """``state`` with its integer and bool tensor leaves converted to ``dtype`` (as norse's
+    arithmetic promotes an integer state with float parameters); ``state`` itself if it has none."""
+    leaves = [leaf for _, leaf in named_tensors(state)]
+    if all(leaf.is_floating_point() or leaf.is_complex() for leaf in leaves):
+        return state
+    return rebuild(state, iter(leaf if leaf.is_floating_point() or leaf.is_complex() else leaf.to(dtype) for leaf in leaves))
+
+
 def check_state_matches(owner: str, state: Any, expected: Any) -> None:
     """Raise a ``TypeError``/``ValueError`` naming ``owner`` unless ``state`` has the structure and
     dtypes of ``expected`` and shapes that broadcast to its shapes (a scalar ``v`` is fine)."""

@@ -112,7 +112,7 @@ def _layer_step(layer: nn.Module, input_tensor: Tensor, state: Any) -> Tuple[Ten
     checked as its ``forward`` checks them, with the same errors."""
     if isinstance(layer, Lift):
         return layer.lifted_module(input_tensor), None
-    checked = check_call(layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
+    checked, state = check_call(layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
     if checked.dtype != input_tensor.dtype:  # bool spikes, as the layer's forward converts them
         input_tensor = input_tensor.to(checked.dtype)
     return cast(Any, layer).step(input_tensor, state)

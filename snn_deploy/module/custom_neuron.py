@@ -90,7 +90,7 @@ class _CustomNeuron(NeuronModule):
 
 class _CustomCell(_CustomNeuron):
     def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
+        input_tensor, state = check_call(self, input_tensor, state)
         return self.step(input_tensor, self.initial_state(input_tensor) if state is None else state)
 
 
@@ -101,7 +101,7 @@ class _CustomLayer(_CustomNeuron):
     record_states: bool
 
     def forward(self, input_tensor: Tensor, state: Optional[Any] = None) -> Tuple[Tensor, Any]:
-        input_tensor = check_call(self, input_tensor, state)
+        input_tensor, state = check_call(self, input_tensor, state)
         s = self.initial_state(input_tensor) if state is None else state
         outputs, states = [], []
         for input_t in input_tensor:
