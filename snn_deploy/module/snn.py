@@ -45,7 +45,7 @@ import torch
 from torch import Tensor, nn
 
 from snn_deploy.functional.threshold import check_threshold_method
-from snn_deploy.state import check_state_matches, is_namedtuple, with_integer_leaves_as
+from snn_deploy.state import check_state_matches, is_namedtuple
 
 
 def _float_dtype(value: Any) -> torch.dtype:
@@ -297,13 +297,13 @@ def check_call(module: NeuronModule, input_tensor: Tensor, state: Any) -> Tuple[
     ``TypeError``/``ValueError`` naming the module's class. Returns the input and the state as
     norse takes them: bool spikes in the module's dtype, a sparse input densified (norse's sparse
     steps give its dense steps' values; the outputs here are dense), integer and bool state fields
-    in the input's dtype (as norse's arithmetic promotes them; another float dtype stays an error)."""
+    in the state's dtype (as norse's arithmetic promotes them; another float dtype stays an error)."""
     input_tensor = _check_input(module, input_tensor)
     if state is not None:
         if isinstance(state, (list, tuple)) and not is_namedtuple(state):
             raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
-        state = with_integer_leaves_as(state, input_tensor.dtype)
-        check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
+        expected = module.initial_state(input_tensor)
+        state = check_state_matches(type(module).__name__, state, expected, cast_integers=True)
     return input_tensor, state
 
 
