@@ -48,12 +48,15 @@ def rebuild(template: Any, leaves: Iterator[Any]) -> Any:
     return template
 
 
-def check_state_matches(owner: str, state: Any, expected: Any) -> None:
+def check_state_matches(owner: str, state: Any, expected: Any, cast_integers: bool = False) -> Any:
     """Raise a ``TypeError``/``ValueError`` naming ``owner`` unless ``state`` has the structure and
-    dtypes of ``expected`` and shapes that broadcast to its shapes (a scalar ``v`` is fine)."""
+    dtypes of ``expected`` and shapes that broadcast to its shapes (a scalar ``v`` is fine).
+    Returns ``state``; with ``cast_integers``, its integer and bool fields converted to the dtypes
+    of ``expected`` (as norse's arithmetic promotes an integer state with float parameters)."""
     if type(state) is not type(expected):
         raise TypeError(f"{owner}: expected a state of type {type(expected).__name__}, got {type(state).__name__}")
     got = dict(named_leaves(state))
+    casts = {}
     for name, want in named_leaves(expected):
         if not isinstance(want, Tensor):
             continue
@@ -66,10 +69,16 @@ def check_state_matches(owner: str, state: Any, expected: Any) -> None:
                 f"expected {tuple(want.shape)} (or a shape that broadcasts to it) for this input"
             )
         if leaf.dtype != want.dtype:
+            if cast_integers and not (leaf.is_floating_point() or leaf.is_complex()):
+                casts[name] = want.dtype
+                continue
             raise TypeError(
                 f"{owner}: state field '{name}' has dtype {leaf.dtype}, expected {want.dtype} "
                 "(the dtype of the input and the module's parameters)"
             )
+    if not casts:
+        return state
+    return rebuild(state, iter(leaf.to(casts[name]) if name in casts else leaf for name, leaf in named_tensors(state)))
 
 
 def broadcasts_to(shape: torch.Size, target: torch.Size) -> bool:

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 import snn_deploy as snn
+from snn_deploy.state import named_leaves
 
 GEN = torch.Generator().manual_seed(0)
 
@@ -114,3 +115,72 @@ def test_norse_sequential_state_docstring_example_with_recurrent_layers():
     )
     output, state = model(data)
     assert output.shape == (1, 8, 1) and state[3].shape == (2, 8, 4) and state[4].z.shape == (8, 1)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.bool])
+def test_an_integer_state_is_cast_to_the_input_dtype_as_norse_promotes_it(dtype):
+    """norse 1.1 computes ``v + dt * tau_mem_inv * (...)`` with an integer ``v``: float32 by
+    promotion. The cast gives that answer exactly (the float state of the same values)."""
+    x = draw(2, 3)
+    int_state = snn.LIFFeedForwardState(v=torch.zeros(2, 3, dtype=dtype), i=torch.ones(2, 3, dtype=dtype))
+    float_state = snn.LIFFeedForwardState(v=torch.zeros(2, 3), i=torch.ones(2, 3))
+    z, state = snn.LIFCell()(x, int_state)
+    z_float, state_float = snn.LIFCell()(x, float_state)
+    assert state.v.dtype == torch.float32 and state.i.dtype == torch.float32
+    assert torch.equal(z, z_float) and torch.equal(state.v, state_float.v) and torch.equal(state.i, state_float.i)
+    # the input jumps in and the current decays by dt * tau_syn_inv = 0.2: i' = 0.8 (1 + x)
+    torch.testing.assert_close(state.i, 0.8 * (1.0 + x))
+
+
+def test_an_integer_nested_state_of_a_recurrent_layer_is_cast_field_by_field():
+    torch.manual_seed(0)
+    layer = snn.LIFRefracRecurrent(3, 4).double()
+    x = draw(5, 2, 3).double()
+    lif = snn.LIFState(
+        z=torch.zeros(2, 4, dtype=torch.long), v=torch.zeros(2, 4), i=torch.zeros(2, 4, dtype=torch.long)
+    )
+    int_state = snn.LIFRefracState(lif=lif, rho=torch.zeros(2, 4, dtype=torch.long))
+    float_state = snn.LIFRefracState(
+        snn.LIFState(*(torch.zeros(2, 4, dtype=torch.float64),) * 3), torch.zeros(2, 4).double()
+    )
+    with pytest.raises(TypeError, match="state field 'lif.v' has dtype torch.float32, expected torch.float64"):
+        layer(x, int_state)  # another float dtype stays an error: norse would answer in float64
+    int_state = int_state._replace(lif=lif._replace(v=torch.zeros(2, 4, dtype=torch.long)))
+    z, state = layer(x, int_state)
+    z_float, state_float = layer(x, float_state)
+    assert torch.equal(z, z_float) and z.sum() > 0 and state.rho.dtype == torch.float64
+    assert torch.equal(state.lif.v, state_float.lif.v)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda: snn.LIFCell(), (3, 4)),
+        (lambda: snn.LIF(), (5, 3, 4)),
+        (lambda: snn.LIFRecurrentCell(4, 2), (3, 4)),
+        (lambda: snn.LIFRecurrent(4, 2), (5, 3, 4)),
+        (lambda: snn.LIFRefracCell(), (3, 4)),
+    ],
+)
+def test_a_sparse_input_gives_the_dense_inputs_answer(make, shape):
+    """norse 1.1 runs its sparse steps on a sparse input (``lif_feed_forward_step_sparse``...),
+    whose values are its dense steps' (checked against norse: equal to 5e-7); here the input is
+    densified and the outputs are dense tensors."""
+    torch.manual_seed(0)
+    x = (torch.rand(*shape, generator=GEN) < 0.4).float() * 300.0
+    dense = make()(x)
+    torch.manual_seed(0)
+    sparse = make()(x.to_sparse())
+    assert not sparse[0].is_sparse and torch.equal(sparse[0], dense[0]) and dense[0].sum() > 0
+    assert all(
+        torch.equal(a, b) for (_, a), (_, b) in zip(named_leaves(sparse[1]), named_leaves(dense[1]), strict=True)
+    )
+
+
+def test_norse_lif_datatype_sparse_bool_spikes():
+    """norse's test_lif_datatype: a sparse bool input gives float32 states."""
+    spikes = torch.zeros(1, 2, dtype=torch.bool).to_sparse()
+    for make in (snn.LIFCell, snn.LIF):
+        z, state = make()(spikes)
+        assert state.v.dtype == torch.float32 and state.i.dtype == torch.float32
+        assert torch.equal(z, torch.zeros_like(z)) and z.dtype == torch.float32

@@ -118,7 +118,7 @@ def _layer_step(layer: nn.Module, input_tensor: Tensor, state: Any) -> Tuple[Ten
     if isinstance(layer, Lift):
         return layer.lifted_module(input_tensor), None
     neuron_layer = cast(NeuronLayer, layer)  # one_step_layers admits neuron layers besides Lift
-    checked = check_call(neuron_layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
+    checked, state = check_call(neuron_layer, input_tensor.unsqueeze(0), state)  # only read: no node in the graph
     if checked.dtype != input_tensor.dtype:  # bool spikes, as the layer's forward converts them
         input_tensor = input_tensor.to(checked.dtype)
     return cast(Any, neuron_layer).step(input_tensor, state)

@@ -70,7 +70,7 @@ class CobaLIFCell(RecurrentCell):
             self.alpha,
         )
 
-    def initial_state(self, input_tensor: Tensor) -> CobaLIFState:
+    def initial_step_state(self, input_tensor: Tensor) -> CobaLIFState:
         """:math:`z = g_e = g_i = 0`, :math:`v = v_\\text{rest}`, shaped ``(batch, hidden_size)``."""
         zeros = self.hidden_zeros(input_tensor)
         return CobaLIFState(z=zeros, v=zeros + self.v_rest.detach(), g_e=zeros, g_i=zeros)

@@ -79,7 +79,7 @@ class LILinearCell(LIParameterFields, snn.NeuronCell):
         self.hidden_size = int(hidden_size)
         self.input_weights = nn.Parameter(torch.randn(hidden_size, input_size) / math.sqrt(input_size))
 
-    def initial_state(self, input_tensor: Tensor) -> LIState:
+    def initial_step_state(self, input_tensor: Tensor) -> LIState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = 0`, shaped ``(batch, hidden_size)``."""
         zeros = input_tensor.new_zeros(list(input_tensor.shape[:-1]) + [self.hidden_size])
         return LIState(v=zeros + self.v_leak.detach(), i=zeros)

@@ -34,7 +34,7 @@ class LIBoxCell(LIBoxParameterFields, snn.NeuronCell):
     for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIBoxState:
+    def initial_step_state(self, input_tensor: Tensor) -> LIBoxState:
         """:math:`v = v_{\\text{leak}}`, shaped like the input."""
         return LIBoxState(v=torch.zeros_like(input_tensor) + self.v_leak.detach())
 

@@ -88,7 +88,7 @@ class LIFAdExRefracCell(LIFAdExRefracParameterFields, snn.NeuronCell):
     ``forward(x_t, state=None) -> (z, LIFAdExRefracFeedForwardState)`` for ``x_t`` of any shape.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFAdExRefracFeedForwardState:
+    def initial_step_state(self, input_tensor: Tensor) -> LIFAdExRefracFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, :math:`i = a = \\rho = 0`, shaped like the input."""
         zeros = torch.zeros_like(input_tensor)
         v = zeros + self.lif_adex_v_leak.detach()

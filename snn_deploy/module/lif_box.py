@@ -49,7 +49,7 @@ class LIFBoxCell(LIFBoxParameterFields, snn.NeuronCell):
     :func:`reset_subtract` script.
     """
 
-    def initial_state(self, input_tensor: Tensor) -> LIFBoxFeedForwardState:
+    def initial_step_state(self, input_tensor: Tensor) -> LIFBoxFeedForwardState:
         """:math:`v = v_{\\text{leak}}`, shaped like the input."""
         return LIFBoxFeedForwardState(v=torch.zeros_like(input_tensor) + self.v_leak.detach())
 

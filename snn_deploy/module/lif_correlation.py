@@ -131,7 +131,7 @@ class LIFCorrelation(NeuronModule):
     ) -> Tuple[Tensor, LIFCorrelationState]:
         """One time step: ``(z, new_state)``; ``state=None`` starts from the initial state."""
         if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
+            input_tensor, state = check_call(self, input_tensor, state)
             _check_weights(self, input_tensor, input_weights, recurrent_weights)
         if state is None:
             return lif_correlation_step(

@@ -59,6 +59,36 @@ def _is_tensor_field(named_tuple_type: type, field: str) -> bool:
     return typing.get_type_hints(named_tuple_type).get(field) is Tensor
 
 
+def _is_eager_autograd() -> bool:
+    """Grad enabled (not ``no_grad``/``inference_mode``) and not traced: ``is_compiling`` is set by
+    ``torch.compile`` and ``torch.export`` (strict and non-strict, so also ONNX's ``dynamo=True``
+    exporter), ``is_tracing`` by ``torch.jit.trace`` (and the TorchScript-based ONNX exporter);
+    TorchScript never calls this (``initial_state`` skips it when scripting). Under ``no_grad`` it
+    is one check, so inference pays nothing."""
+    return torch.is_grad_enabled() and not torch.compiler.is_compiling() and not torch.jit.is_tracing()
+
+
+def _with_voltage_requiring_grad(state: Any) -> Any:
+    if "v" in state._fields:
+        v = state.v
+        return state if v.requires_grad else state._replace(v=v.detach().requires_grad_())
+    for field, sub_state in zip(state._fields, state):  # LIFRefracState.lif, LIFAdExRefracState.lif_adex
+        if is_namedtuple(sub_state) and "v" in sub_state._fields:
+            return state._replace(**{field: _with_voltage_requiring_grad(sub_state)})
+    return state
+
+
+@torch.jit.unused
+def fresh_state(state: Any) -> Any:
+    """norse 1.1's fresh state: in eager autograd (:func:`_is_eager_autograd`) the voltage ``v``
+    (``lif.v``, ``lif_adex.v`` of a refractory state) requires grad, so that ``out.sum().backward()``
+    works on a bare neuron and a state from ``initial_state`` receives its gradient. Traced,
+    compiled, exported or under ``no_grad`` it is ``state`` unchanged: the graphs stay free of the
+    ``requires_grad`` change that breaks norse's own ``torch.compile(fullgraph=True)``, and
+    inference records no autograd graph. ``v`` is detached first, so no module tensor is marked."""
+    return _with_voltage_requiring_grad(state) if _is_eager_autograd() else state
+
+
 class NeuronModule(nn.Module):
     """A module whose neuron parameters ``p`` (a NamedTuple) live in its buffers and parameters.
 
@@ -114,8 +144,12 @@ class NeuronCell(NeuronModule):
     """One Euler step of a neuron model: ``forward(x_t, state=None) -> (output, state)``."""
 
     def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
-        """The state ``forward`` starts from, shaped like the one step ``input_tensor``."""
-        return self.initial_step_state(input_tensor)
+        """The state ``forward`` starts from, shaped like the one step ``input_tensor``; its voltage
+        requires grad in eager autograd, as in norse (:func:`fresh_state`)."""
+        state = self.initial_step_state(input_tensor)
+        if not torch.jit.is_scripting():
+            state = fresh_state(state)
+        return state
 
 
 class NeuronLayer(NeuronModule):
@@ -126,8 +160,12 @@ class NeuronLayer(NeuronModule):
     record_states = False  # SNN and SNNRecurrent take it: return the states of every step
 
     def initial_state(self, input_tensor: Tensor):  # the model's state type: TorchScript infers it
-        """The state ``forward`` starts from, shaped like the first step of ``input_tensor``."""
-        return self.initial_step_state(input_tensor[0])
+        """The state ``forward`` starts from, shaped like the first step of ``input_tensor``; its
+        voltage requires grad in eager autograd, as in norse (:func:`fresh_state`)."""
+        state = self.initial_step_state(input_tensor[0])
+        if not torch.jit.is_scripting():
+            state = fresh_state(state)
+        return state
 
 
 def _initial_weights(weights: Optional[Tensor], shape: Tuple[int, int], scale: float) -> nn.Parameter:
@@ -218,6 +256,8 @@ def _check_input(module: NeuronModule, input_tensor: Any) -> Tensor:
     owner = type(module).__name__
     if not isinstance(input_tensor, Tensor):
         raise TypeError(f"{owner}: expected a tensor input, got {type(input_tensor).__name__}")
+    if input_tensor.layout != torch.strided and getattr(module, "activation_sparse", None) is None:
+        input_tensor = input_tensor.to_dense()  # sparse spikes, unless a custom neuron has a sparse step
     if input_tensor.dtype == torch.bool:  # spikes as booleans, as norse takes them
         input_tensor = input_tensor.to(_module_dtype(module))
     if not input_tensor.is_floating_point():
@@ -253,17 +293,20 @@ def _check_input(module: NeuronModule, input_tensor: Any) -> Tensor:
 
 
 @torch.jit.unused
-def check_call(module: NeuronModule, input_tensor: Tensor, state: Any) -> Tensor:
+def check_call(module: NeuronModule, input_tensor: Tensor, state: Any) -> Tuple[Tensor, Any]:
     """Check the input's type, rank, time steps, features and dtype and, if given, the state's
     structure, shapes (broadcastable to the initial state's, as ``v=p.v_leak``) and dtypes; raise a
-    ``TypeError``/``ValueError`` naming the module's class. Returns the input, with bool spikes
-    converted to the module's dtype."""
+    ``TypeError``/``ValueError`` naming the module's class. Returns the input and the state as
+    norse takes them: bool spikes in the module's dtype, a sparse input densified (norse's sparse
+    steps give its dense steps' values; the outputs here are dense), integer and bool state fields
+    in the state's dtype (as norse's arithmetic promotes them; another float dtype stays an error)."""
     input_tensor = _check_input(module, input_tensor)
     if state is not None:
         if isinstance(state, (list, tuple)) and not is_namedtuple(state):
             raise TypeError(f"{type(module).__name__}: expected a state NamedTuple, got {type(state).__name__}")
-        check_state_matches(type(module).__name__, state, module.initial_state(input_tensor))
-    return input_tensor
+        expected = module.initial_state(input_tensor)
+        state = check_state_matches(type(module).__name__, state, expected, cast_integers=True)
+    return input_tensor, state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +320,7 @@ def cell_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
 
     def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
         if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
+            input_tensor, state = check_call(self, input_tensor, state)
         s: State = self.initial_state(input_tensor) if state is None else state
         return self.step(input_tensor, s)
 
@@ -301,7 +344,7 @@ def layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
 
     def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
         if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
+            input_tensor, state = check_call(self, input_tensor, state)
         s: State = self.initial_state(input_tensor) if state is None else state
         outputs: List[Tensor] = []
         states: List[State] = []
@@ -339,7 +382,7 @@ def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
 
     def forward(self: Any, input_tensor: Tensor, state: Optional[State] = None) -> Tuple[Tensor, State]:
         if not torch.jit.is_scripting():
-            input_tensor = check_call(self, input_tensor, state)
+            input_tensor, state = check_call(self, input_tensor, state)
         s: State = self.initial_state(input_tensor) if state is None else state
         input_currents = torch.nn.functional.linear(input_tensor, self.input_weights)
         recurrent_weights = self.masked_recurrent_weights()
