@@ -4,9 +4,8 @@ batcher itself on a real step artifact: batched steps equal single runs."""
 import numpy as np
 from runtime_models import FEATURES
 
-from snn_deploy import runtime
 from snn_deploy.serve.batcher import Batcher, BatchLimit
-from snn_deploy.serve.models import ServedModel
+from snn_deploy.serve.models import load_model
 
 
 def _feed(limit: BatchLimit, per_sample_us, calls: int = 400) -> None:
@@ -50,7 +49,7 @@ def test_first_measurement_above_one_and_tolerance():
 
 
 def test_batcher_steps_equal_single_runs(artifacts):
-    model = ServedModel("step", runtime.load(artifacts.path("onnx", "step")))
+    model = load_model(f"step={artifacts.path('onnx', 'step')}")
     batcher = Batcher(model, 8, 2000, 2, lambda size: None)
     xs = np.random.default_rng(5).uniform(0, 2, (10, 6, 1, FEATURES)).astype(np.float32)
     states = [model.initial_state(1) for _ in xs]
