@@ -196,7 +196,7 @@ def quantize(
     overwrite: bool = False,
     seed: int = 0,
 ) -> PostProcessReport:
-    """Save the artifact with int8 weights (``dynamic``) or int8 weights and activations
+    """Save the artifact with 8-bit weights (``dynamic``: uint8) or int8 weights and activations
     (``static``, calibrated on the recorded reference or on ``calibration``, an ``.npz`` of
     arrays named like the inputs). Needs the ``onnx`` package (the ``torch`` extra)."""
     require("onnx", "snn-deploy quantize (onnxruntime's quantization tools)")
@@ -216,7 +216,17 @@ def quantize(
         preprocessed = output.with_name("preprocessed.onnx")
         quantization.quant_pre_process(str(path), str(preprocessed), skip_symbolic_shape=True)
         if mode == "dynamic":
-            quantization.quantize_dynamic(preprocessed, output, weight_type=quantization.QuantType.QInt8)
+            # uint8 weights: onnxruntime's uint8 x int8 kernel on x86 CPUs without VNNI sums pairs of
+            # products in saturating int16 (VPMADDUBSW) and returns wrong currents; uint8 x uint8 is
+            # exact on every CPU, so the artifact agrees wherever it is served.
+            quantization.quantize_dynamic(
+                preprocessed,
+                output,
+                op_types_to_quantize=["MatMul"],  # the dynamic quantizer turns Gemm into MatMul first
+                per_channel=False,
+                reduce_range=False,
+                weight_type=quantization.QuantType.QUInt8,
+            )
         else:
             quantization.quantize_static(preprocessed, output, _Calibration(calls))
 
