@@ -69,6 +69,8 @@ def _is_eager_autograd() -> bool:
 
 
 def _with_voltage_requiring_grad(state: Any) -> Any:
+    if not is_namedtuple(state):  # a plain tensor state (ExpFilter's smoothing): no voltage to mark
+        return state
     if "v" in state._fields:
         v = state.v
         return state if v.requires_grad else state._replace(v=v.detach().requires_grad_())
