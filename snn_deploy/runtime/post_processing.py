@@ -222,7 +222,7 @@ def quantize(
             quantization.quantize_dynamic(
                 preprocessed,
                 output,
-                op_types_to_quantize=["MatMul"],  # the dynamic quantizer turns Gemm into MatMul first
+                op_types_to_quantize=["Conv", "MatMul"],  # the weighted ops (it turns Gemm into MatMul)
                 per_channel=False,
                 reduce_range=False,
                 weight_type=quantization.QuantType.QUInt8,
