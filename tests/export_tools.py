@@ -56,7 +56,8 @@ def stock_runner(path, format_name):
         session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         names = [value.name for value in session.get_inputs()]
         return lambda tensors: [
-            torch.from_numpy(np.asarray(a)) for a in session.run(None, {n: t.numpy() for n, t in zip(names, tensors)})
+            torch.from_numpy(np.asarray(a))
+            for a in session.run(None, {n: t.detach().numpy() for n, t in zip(names, tensors)})
         ]
     module = torch.jit.load(str(path)) if format_name == "torchscript" else torch.export.load(str(path)).module()
     return lambda tensors: [t.detach() for t in module(*tensors)]

@@ -25,7 +25,7 @@ def whole_sequence(model, x):
 
 def run(session, x, state):
     names = [value.name for value in session.get_inputs()]
-    return [torch.from_numpy(a) for a in session.run(None, dict(zip(names, [t.numpy() for t in [x, *state]])))]
+    return [torch.from_numpy(a) for a in session.run(None, dict(zip(names, [t.detach().numpy() for t in [x, *state]])))]
 
 
 @pytest.fixture(scope="module")

@@ -232,7 +232,7 @@ def spike_times(behaviour, stimulus, duration):
     times = np.arange(0.0, duration, step)
     x = torch.tensor([stimulus(t) for t in times], dtype=f32).reshape(-1, 1, 1)
     z, _ = snn.Izhikevich(behaviour)(x)
-    return times[z.flatten().numpy() == 1.0]
+    return times[z.flatten().detach().numpy() == 1.0]
 
 
 def bursts(times, gap=10.0):
