@@ -117,7 +117,11 @@ class Manifest:
         if not isinstance(data, dict) or "format_version" not in data:
             raise ArtifactError(f"{source}: the snn_deploy manifest has no format_version")
         version = data["format_version"]
-        if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ArtifactError(
+                f"{source}: the snn_deploy manifest's format_version must be a positive integer, got {version!r}"
+            )
+        if version > FORMAT_VERSION:
             raise IncompatibleVersionError(
                 f"{source}: written with manifest format version {version}, this snn_deploy "
                 f"reads up to version {FORMAT_VERSION}; upgrade snn_deploy to load it"

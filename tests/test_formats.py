@@ -114,3 +114,10 @@ def test_a_deeply_nested_manifest_is_an_artifact_error():
         Manifest.from_json(b"\xff\xfe{", "m")
     with pytest.raises(IncompatibleVersionError):
         Manifest.from_json('{"format_version": 2}', "m")
+
+
+@pytest.mark.parametrize("version", [-5, 0, "1", 1.0, True, None])
+def test_a_format_version_that_is_no_positive_integer_is_refused_as_malformed(version):
+    with pytest.raises(ArtifactError, match="format_version must be a positive integer") as error:
+        Manifest.from_json(json.dumps({"format_version": version}), "m")
+    assert not isinstance(error.value, IncompatibleVersionError)  # not "upgrade snn_deploy"

@@ -57,6 +57,12 @@ def test_stream_batch_differs(session: runtime.Session):
         stream.step(np.zeros((4, FEATURES), np.float32))
 
 
+@pytest.mark.parametrize("batch_size", [True, 0, -1, 2.0])
+def test_a_stream_batch_size_must_be_a_positive_int(session: runtime.Session, batch_size):
+    with pytest.raises(InputError, match=f"batch_size: expected a positive int, got {batch_size!r}"):
+        session.stream(batch_size)
+
+
 def test_state_with_other_paths_is_from_another_model(session: runtime.Session):
     with pytest.raises(
         InputError, match=r"does not belong to this model: missing \['1.v', '1.i', '3.v', '3.i'\], unexpected \['v'\]"

@@ -17,7 +17,7 @@ import numpy as np
 
 from snn_deploy.cli.command import Command
 from snn_deploy.errors import InputError
-from snn_deploy.formats import open_artifact
+from snn_deploy.formats import read_artifact
 from snn_deploy.runtime import Session, load
 from snn_deploy.runtime.arguments import positive_int
 
@@ -101,7 +101,7 @@ def _figure_lines(figures: Dict[str, Any]) -> List[str]:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    artifact = open_artifact(args.artifact, args.trust)
+    artifact = read_artifact(args.artifact)  # data only (manifest, checksums): nothing runs, so no --trust needed
     if args.json:
         manifest = asdict(artifact.manifest) if artifact.manifest is not None else None
         print(json.dumps(manifest, indent=2, sort_keys=True))

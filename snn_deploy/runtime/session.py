@@ -99,7 +99,7 @@ class Session:
 
     def initial_state(self, batch_size: int) -> State:
         """The model's initial state for ``batch_size`` samples, as numpy arrays."""
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise InputError(f"batch_size: expected a positive int, got {batch_size!r}")
         values = {state.path: state.initial(batch_size) for state in self.signature.states}
         return State(values, self.signature.model_key)
