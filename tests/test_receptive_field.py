@@ -116,3 +116,12 @@ def test_spatial_fields_fold_leading_dimensions_into_the_batch():
     x = torch.rand(4, 3, 2, 6, 6)
     torch.testing.assert_close(m(x), m(x.reshape(12, 2, 6, 6)).reshape(4, 3, 1, 4, 4))
     assert m(x[0, 0]).shape == (1, 4, 4)  # unbatched, as conv2d
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
+def test_temporal_receptive_field_refuses_an_input_of_another_dtype_than_its_parameters(dtype):
+    m = snn.TemporalReceptiveField((1, 2, 2), n_scales=2)
+    with pytest.raises(TypeError, match=f"expected an input of the weights' dtype torch.float32, got {dtype}"):
+        m(torch.ones(3, 1, 2, 2, dtype=dtype))
+    converted = m.to(dtype)
+    assert converted(torch.ones(3, 1, 2, 2, dtype=dtype))[0].dtype == dtype

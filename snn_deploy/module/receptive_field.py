@@ -345,7 +345,13 @@ class TemporalReceptiveField(NeuronCell):
 
     def forward(self, x: Tensor, state: Optional[LIBoxState] = None) -> Tuple[Tensor, LIBoxState]:
         if not torch.jit.is_scripting():
-            check_float_input("TemporalReceptiveField", x, self.rf_dimension, f"(batch, {self.rf_dimension}-D sample)")
+            check_float_input(
+                "TemporalReceptiveField",
+                x,
+                self.rf_dimension,
+                f"(batch, {self.rf_dimension}-D sample)",
+                dtype=self.ps.dtype,
+            )
         return self.neurons(self.repeat_scales(x), state)
 
 
