@@ -111,3 +111,16 @@ def test_torchscript_refuses_a_stored_callable_clearly():
         TypeError, match="SNNCell: TorchScript cannot script a neuron defined by stored Python callables"
     ):
         torch.jit.script(snn.SNNCell(if_step, if_initial_state, IFParameters()))
+
+
+def test_the_custom_neurons_are_also_where_norse_keeps_them():
+    from snn_deploy.module import snn as base
+
+    assert (base.SNN, base.SNNCell, base.SNNRecurrent, base.SNNRecurrentCell) == (
+        snn.SNN,
+        snn.SNNCell,
+        snn.SNNRecurrent,
+        snn.SNNRecurrentCell,
+    )
+    with pytest.raises(AttributeError, match="has no attribute 'LIFCell'"):
+        _ = base.LIFCell

@@ -395,3 +395,17 @@ def recurrent_layer_forward(State: Any) -> Callable[..., Tuple[Tensor, Any]]:
         return torch.stack(outputs), s
 
     return forward
+
+
+_NORSE_CUSTOM_NEURONS = ("SNN", "SNNCell", "SNNRecurrent", "SNNRecurrentCell")
+
+
+def __getattr__(name: str) -> Any:
+    """norse 1.1 keeps its custom-neuron classes in ``norse.torch.module.snn``: the same names here
+    (defined in :mod:`snn_deploy.module.custom_neuron`, which builds on this module, so they load
+    on first use)."""
+    if name in _NORSE_CUSTOM_NEURONS:
+        from snn_deploy.module import custom_neuron
+
+        return getattr(custom_neuron, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
