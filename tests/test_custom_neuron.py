@@ -124,3 +124,15 @@ def test_the_custom_neurons_are_also_where_norse_keeps_them():
     )
     with pytest.raises(AttributeError, match="has no attribute 'LIFCell'"):
         _ = base.LIFCell
+
+
+class _UsersParameters(NamedTuple):
+    method: str = "bob"  # the user's own meaning, as in norse 1.1's test_snn
+
+
+def test_a_custom_neurons_own_method_field_is_not_taken_for_a_threshold_method():
+    cell = snn.SNNCell(lambda x, s, p, dt: (x, s), lambda x: torch.zeros_like(x), _UsersParameters())
+    assert cell.p.method == "bob"
+    assert torch.equal(cell(torch.ones(2))[0], torch.ones(2))
+    with pytest.raises(ValueError, match="LIFCell: unknown threshold method 'bob'"):
+        snn.LIFCell(snn.LIFParameters(method="bob"))

@@ -26,9 +26,11 @@ RecurrentActivation = Callable[[Tensor, Any, Tensor, Tensor, Any, float], Tuple[
 
 
 class _CustomNeuron(snn.NeuronModule):
-    """The stored callables and ``p`` of a user-defined neuron."""
+    """The stored callables and ``p`` of a user-defined neuron. Its ``p`` is the user's: a
+    ``method`` field there means whatever the activation makes of it (norse 1.1 checks nothing)."""
 
     step: Callable[[Tensor, Any], Tuple[Tensor, Any]]  # each class's call of the activation
+    parameters_name_a_threshold_method = False
 
     def _store(self, activation: Callable, state_fallback: Callable, p: Any, activation_sparse: Optional[Callable]):
         self.activation = activation

@@ -107,6 +107,7 @@ class NeuronModule(nn.Module):
     min_input_dim: int = 1
     exact_input_dim: int = 0
     input_layout: str = "(batch, ...)"
+    parameters_name_a_threshold_method: bool = True  # a ``method`` field is checked when built
 
     def __init__(self, p: Any = None, dt: float = 0.001):
         super().__init__()
@@ -126,7 +127,7 @@ class NeuronModule(nn.Module):
                 tensor = torch.as_tensor(value, dtype=_float_dtype(value)).detach().clone()
                 self.register_buffer(name, tensor, persistent=False)
             else:
-                if field == "method":
+                if field == "method" and self.parameters_name_a_threshold_method:
                     check_threshold_method(value, type(self).__name__)
                 setattr(self, name, value)
 
