@@ -7,14 +7,13 @@ answers in the request's form: raw bytes in ``raw_output_contents`` for a raw re
 answer; :data:`GRPC_CODES` maps it to the gRPC status code.
 """
 
-import math
 from typing import Any, Dict, List, Optional, Tuple
 
 import grpc
 import numpy as np
 from tritonclient.grpc import service_pb2
 
-from snn_deploy.serve.protocol import DATATYPES, MAX_RANK, ProtocolError, datatype
+from snn_deploy.serve.protocol import MAX_RANK, ProtocolError, datatype, dtype_and_count
 
 GRPC_CODES: Dict[int, grpc.StatusCode] = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
@@ -84,16 +83,7 @@ def decode_inputs(request: service_pb2.ModelInferRequest, max_elements: int) -> 
             raise ProtocolError(
                 400, f"input '{name}': 'shape' must be at most {MAX_RANK} non-negative integers, got {shape[:20]!r}"
             )
-        if kind not in DATATYPES:
-            raise ProtocolError(400, f"input '{name}': datatype {kind!r} is not one of {', '.join(DATATYPES)}")
-        dtype = np.dtype(DATATYPES[kind])
-        count = math.prod(shape)  # a Python integer: no wrap-around
-        if count > budget:
-            raise ProtocolError(
-                413,
-                f"input '{name}': shape {shape[:20]} holds {count} values; a request may hold {max_elements} in all "
-                "(--max-request-elements)",
-            )
+        dtype, count = dtype_and_count(name, kind, shape, budget, max_elements)
         budget -= count
         if raw:
             if len(raw[index]) != count * dtype.itemsize:

@@ -142,6 +142,21 @@ def _shape(shape: Any, name: str, max_elements: int) -> List[int]:
     return shape
 
 
+def dtype_and_count(name: str, kind: Any, shape: List[int], budget: int, max_elements: int) -> Tuple[np.dtype, int]:
+    """An input's numpy dtype and number of values (a Python integer: no wrap-around), for a known
+    ``kind`` (400 otherwise) and at most ``budget`` more values of the request's ``max_elements`` (413)."""
+    if kind not in DATATYPES:
+        raise ProtocolError(400, f"input '{name}': datatype {kind!r} is not one of {', '.join(DATATYPES)}")
+    count = math.prod(shape)
+    if count > budget:
+        raise ProtocolError(
+            413,
+            f"input '{name}': shape {shape} holds {count} values; a request may hold {max_elements} in all "
+            f"(--max-request-elements)",
+        )
+    return np.dtype(DATATYPES[kind]), count
+
+
 def _decode_tensor(
     tensor: Dict[str, Any], binary: bytes, offset: int, budget: int, max_elements: int
 ) -> Tuple[str, np.ndarray, int]:
@@ -151,21 +166,12 @@ def _decode_tensor(
     if not isinstance(name, str):
         raise ProtocolError(400, "each input needs a string 'name'")
     shape = _shape(tensor.get("shape"), name, max_elements)
-    if kind not in DATATYPES:
-        raise ProtocolError(400, f"input '{name}': datatype {kind!r} is not one of {', '.join(DATATYPES)}")
-    dtype = np.dtype(DATATYPES[kind])
-    count = math.prod(shape)  # a Python integer: no wrap-around
-    if count > budget:
-        raise ProtocolError(
-            413,
-            f"input '{name}': shape {shape} holds {count} values; a request may hold {max_elements} in all "
-            f"(--max-request-elements)",
-        )
+    dtype, count = dtype_and_count(name, kind, shape, budget, max_elements)
     size = _object(tensor.get("parameters", {}), f"input '{name}' parameters").get("binary_data_size")
     if size is None:
         if "data" not in tensor:
             raise ProtocolError(400, f"input '{name}' has neither 'data' nor parameters.binary_data_size")
-        return name, values_array(tensor["data"], shape, count, kind, dtype, f"input '{name}'"), offset
+        return name, values_array(tensor["data"], shape, count, str(kind), dtype, f"input '{name}'"), offset
     if type(size) is not int or size != count * dtype.itemsize or offset + size > len(binary) or "data" in tensor:
         raise ProtocolError(
             400,
